@@ -1,0 +1,17 @@
+# Finds the Debian 12 packages trawl builds on. Libraries without a CMake
+# config (c-ares, brotli, libidn2, pcre2) come through pkg-config.
+
+find_package(Threads REQUIRED)
+find_package(Boost 1.81 REQUIRED CONFIG COMPONENTS json url)
+find_package(OpenSSL REQUIRED)
+find_package(ZLIB REQUIRED)
+find_package(yaml-cpp REQUIRED)
+find_package(fmt REQUIRED)
+find_package(spdlog REQUIRED)
+find_package(CLI11 REQUIRED CONFIG)
+
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(CARES REQUIRED IMPORTED_TARGET libcares)
+pkg_check_modules(BROTLI REQUIRED IMPORTED_TARGET libbrotlidec libbrotlienc)
+pkg_check_modules(ZSTD REQUIRED IMPORTED_TARGET libzstd)
+

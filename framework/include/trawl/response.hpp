@@ -1,0 +1,56 @@
+#pragma once
+// A response is a cheap handle to immutable data: copying it copies a
+// pointer, so a coroutine callback takes it by value and can suspend without
+// holding a dangling reference.
+
+#include <trawl/headers.hpp>
+#include <trawl/request.hpp>
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace trawl {
+
+class Response {
+public:
+    struct Data {
+        std::string url;       ///< final URL of this response
+        int status = 200;
+        Headers headers;
+        std::string body;      ///< decoded (decompressed) body bytes
+        Request request;       ///< the request that produced it
+        std::string protocol;  ///< "HTTP/1.1", "file", "data"
+        std::string ip_address;
+        /// Markers such as "decompressed" or "warnsize" (Scrapy's flags).
+        std::vector<std::string> flags;
+    };
+
+    explicit Response(Data data) : data_(std::make_shared<const Data>(std::move(data))) {}
+
+    const std::string& url() const noexcept { return data_->url; }
+    int status() const noexcept { return data_->status; }
+    const Headers& headers() const noexcept { return data_->headers; }
+    std::string_view body() const noexcept { return data_->body; }
+    const Request& request() const noexcept { return data_->request; }
+    const std::string& protocol() const noexcept { return data_->protocol; }
+    const std::string& ip_address() const noexcept { return data_->ip_address; }
+    const std::vector<std::string>& flags() const noexcept { return data_->flags; }
+    bool has_flag(std::string_view flag) const noexcept;
+
+private:
+    std::shared_ptr<const Data> data_;
+};
+
+inline bool Response::has_flag(std::string_view flag) const noexcept
+{
+    for (const auto& f : data_->flags) {
+        if (f == flag) {
+            return true;
+        }
+    }
+    return false;
+}
+
+} // namespace trawl
