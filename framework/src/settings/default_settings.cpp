@@ -38,11 +38,11 @@
 //   and trawl's own knobs at the end (TLS verification is on by default;
 //   Scrapy does not verify certificates).
 
+#include "settings/default_settings.hpp"
+
 #include <string_view>
 
 namespace trawl::detail {
-
-std::string_view default_settings_yaml();
 
 namespace {
 
