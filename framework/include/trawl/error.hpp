@@ -39,6 +39,7 @@ enum class errc {
     unsupported_scheme,   ///< no download handler for the URL's scheme
     file_not_found,       ///< file:// target missing or unreadable
     cancelled,            ///< the crawl was shut down while this was in flight
+    internal_error,       ///< a bug: a component threw; the message has its text
 };
 
 /// The category of trawl::errc; its name is "trawl".

@@ -27,6 +27,9 @@ public:
         std::vector<std::string> flags;
     };
 
+    /// An empty response (no URL, status 0); exists so Response can be a
+    /// coroutine result. Shares one static empty Data: costs no allocation.
+    Response();
     explicit Response(Data data) : data_(std::make_shared<const Data>(std::move(data))) {}
 
     const std::string& url() const noexcept { return data_->url; }
@@ -42,6 +45,16 @@ public:
 private:
     std::shared_ptr<const Data> data_;
 };
+
+inline Response::Response()
+{
+    static const auto empty = [] {
+        Data data;
+        data.status = 0;
+        return std::make_shared<const Data>(std::move(data));
+    }();
+    data_ = empty;
+}
 
 inline bool Response::has_flag(std::string_view flag) const noexcept
 {

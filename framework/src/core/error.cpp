@@ -32,6 +32,7 @@ public:
         case errc::unsupported_scheme: return "unsupported URL scheme";
         case errc::file_not_found: return "file not found";
         case errc::cancelled: return "cancelled";
+        case errc::internal_error: return "internal error";
         }
         return "unknown trawl error";
     }

@@ -1,0 +1,31 @@
+// The `trawl` command: Scrapy's command line habits.
+
+#include "cli/command_context.hpp"
+
+#include <trawl/settings.hpp>
+
+#include <fmt/format.h>
+
+#include <cstdio>
+
+int main(int argc, char** argv)
+{
+    CLI::App app{"trawl: a fast crawling framework with Scrapy's habits", "trawl"};
+    app.require_subcommand(1);
+    trawl::cli::add_fetch_command(app);
+    trawl::cli::add_version_command(app);
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::RuntimeError& e) {
+        return e.get_exit_code();  // a command's own exit status
+    } catch (const CLI::ParseError& e) {
+        return app.exit(e);
+    } catch (const trawl::SettingsError& e) {
+        fmt::print(stderr, "trawl: settings error: {}\n", e.what());
+        return 2;
+    } catch (const std::exception& e) {
+        fmt::print(stderr, "trawl: error: {}\n", e.what());
+        return 1;
+    }
+    return 0;
+}

@@ -1,0 +1,204 @@
+#include "http/http_exchange.hpp"
+
+#include "codec/content_decoder.hpp"
+#include "http/error_mapping.hpp"
+
+#include <trawl/error.hpp>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/ssl/error.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/http/buffer_body.hpp>
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/write.hpp>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <array>
+
+namespace trawl::detail {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+
+bool arm_deadline(beast::tcp_stream& stream, std::chrono::nanoseconds phase, Clock::time_point total)
+{
+    const auto phase_end = Clock::now() + phase;
+    if (total <= phase_end) {
+        stream.expires_at(total);
+        return true;
+    }
+    stream.expires_at(phase_end);
+    return false;
+}
+
+namespace {
+
+using ExchangeResult = boost::system::result<ExchangeOutput, ExchangeFailure>;
+
+http::request<http::string_body> build_request(const Request& request, const UrlParts& url,
+                                               const DownloadLimits& limits)
+{
+    http::request<http::string_body> message;
+    message.version(11);
+    message.method_string(request.method);
+    message.target(url.target);
+    message.set(http::field::host, url.host_header);
+    for (const auto& [name, value] : request.headers) {
+        if (iequals(name, "host")) {
+            message.set(http::field::host, value);  // the request's own Host wins
+        } else {
+            message.insert(name, value);
+        }
+    }
+    if (limits.decompress && message.find(http::field::accept_encoding) == message.end()) {
+        message.set(http::field::accept_encoding, supported_accept_encoding());
+    }
+    if (!request.body.empty() || request.method == "POST" || request.method == "PUT" ||
+        request.method == "PATCH") {
+        message.body() = request.body;
+        message.prepare_payload();  // Content-Length
+    }
+    return message;
+}
+
+Headers to_headers(const http::fields& fields)
+{
+    Headers headers;
+    for (const auto& field : fields) {
+        headers.add(std::string(field.name_string()), std::string(field.value()));
+    }
+    return headers;
+}
+
+template <class Stream>
+net::awaitable<ExchangeResult> exchange_on(Stream& stream, Connection& connection, const Request& request,
+                                           const UrlParts& url, const DownloadLimits& limits,
+                                           Clock::time_point deadline, std::size_t max_header_size)
+{
+    auto& tcp = connection.tcp();
+    auto fail = [&](boost::system::error_code ec, Phase phase, bool total_hit, bool nothing_received = false) {
+        return ExchangeResult{boost::system::in_place_error,
+                              ExchangeFailure{make_download_error(ec, phase, connection.peer, request.url, total_hit),
+                                              nothing_received}};
+    };
+
+    // 1. The request. Writing is bounded by the read timeout: a server that
+    //    stops reading is as stuck as one that stops sending.
+    auto message = build_request(request, url, limits);
+    bool total_hit = arm_deadline(tcp, limits.read_timeout, deadline);
+    if (auto [ec, n] = co_await http::async_write(stream, message, net::as_tuple(net::use_awaitable)); ec) {
+        co_return fail(ec, Phase::write_request, total_hit, true);
+    }
+
+    // 2. The head. The parser counts the body limit itself after decoding,
+    //    so its own limit is off; the head is capped.
+    http::response_parser<http::buffer_body> parser;
+    parser.header_limit(static_cast<std::uint32_t>(max_header_size));
+    parser.body_limit(boost::none);
+    if (request.method == "HEAD") {
+        parser.skip(true);  // a HEAD response has headers but no body
+    }
+    total_hit = arm_deadline(tcp, limits.read_timeout, deadline);
+    if (auto [ec, n] = co_await http::async_read_header(stream, connection.buffer, parser,
+                                                         net::as_tuple(net::use_awaitable));
+        ec) {
+        co_return fail(ec, Phase::read_header, total_hit, ec == http::error::end_of_stream);
+    }
+
+    ExchangeOutput out;
+    const auto& head = parser.get();
+    out.status = static_cast<int>(head.result_int());
+    out.protocol = head.version() == 10 ? "HTTP/1.0" : "HTTP/1.1";
+    out.headers = to_headers(head.base());
+
+    // 3. A declared length over the limit fails before reading any of it
+    //    (only when undecoded: a compressed length says nothing of the result).
+    auto content_encoding = head[http::field::content_encoding];
+    if (limits.maxsize > 0 && content_encoding.empty() && parser.content_length() &&
+        *parser.content_length() > limits.maxsize) {
+        co_return ExchangeResult{
+            boost::system::in_place_error,
+            ExchangeFailure{DownloadError{errc::body_too_large,
+                                          fmt::format("response from {} declares {} bytes, over the maximum of {}",
+                                                      connection.peer, *parser.content_length(), limits.maxsize),
+                                          request.url}}};
+    }
+
+    // 4. The decoder: a pass-through when not encoded, so the limit is counted
+    //    the same way. An encoding we cannot decode leaves the body as it came
+    //    (with its Content-Encoding), as Scrapy does.
+    DecoderLimits decoder_limits{.max_output = limits.maxsize};
+    bool decoding = limits.decompress && !content_encoding.empty();
+    auto decoder = make_content_decoder(decoding ? std::string_view(content_encoding) : std::string_view{},
+                                        decoder_limits);
+    if (!decoder) {
+        decoding = false;
+        decoder = make_content_decoder({}, decoder_limits);
+    }
+
+    // 5. The body, a buffer at a time. Each read may wait at most the read
+    //    timeout, so a server that trickles bytes still meets the total one.
+    std::array<char, 32 * 1024> chunk;
+    bool warned = false;
+    while (!parser.is_done()) {
+        parser.get().body().data = chunk.data();
+        parser.get().body().size = chunk.size();
+        total_hit = arm_deadline(tcp, limits.read_timeout, deadline);
+        auto [ec, n] = co_await http::async_read(stream, connection.buffer, parser, net::as_tuple(net::use_awaitable));
+        if (ec == http::error::need_buffer) {
+            ec = {};
+        }
+        if (ec == net::ssl::error::stream_truncated && parser.need_eof()) {
+            // A close-delimited body over TLS whose server skipped close_notify:
+            // the usual case on the web; the body ends at the close.
+            ec = {};
+            parser.put_eof(ec);
+        }
+        if (ec) {
+            co_return fail(ec, Phase::read_body, total_hit);
+        }
+        const std::size_t received = chunk.size() - parser.get().body().size;
+        out.wire_bytes += received;
+        if (auto dec = (*decoder)->decode({chunk.data(), received}, out.body); dec) {
+            co_return fail(dec, Phase::decode, false);
+        }
+        if (!warned && limits.warnsize > 0 && (*decoder)->total_output() > limits.warnsize) {
+            warned = true;
+            out.flags.emplace_back("warnsize");
+            spdlog::warn("{}: response size over the warning size of {} bytes", request.url, limits.warnsize);
+        }
+    }
+    if (auto dec = (*decoder)->finish(out.body); dec) {
+        co_return fail(dec, Phase::decode, false);
+    }
+    if (decoding) {
+        // The body is now plain: the headers must say so, as Scrapy's
+        // HttpCompressionMiddleware leaves them.
+        out.headers.erase("Content-Encoding");
+        out.headers.erase("Content-Length");
+        out.flags.emplace_back("decompressed");
+    }
+    out.keep_alive = parser.keep_alive();
+    tcp.expires_never();
+    co_return out;
+}
+
+} // namespace
+
+net::awaitable<ExchangeResult> exchange(Connection& connection, const Request& request, const UrlParts& url,
+                                        const DownloadLimits& limits, Clock::time_point deadline,
+                                        std::size_t max_header_size)
+{
+    if (connection.tls) {
+        co_return co_await exchange_on(*connection.tls, connection, request, url, limits, deadline, max_header_size);
+    }
+    co_return co_await exchange_on(*connection.plain, connection, request, url, limits, deadline, max_header_size);
+}
+
+} // namespace trawl::detail

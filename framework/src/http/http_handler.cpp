@@ -1,0 +1,199 @@
+#include "http/http_handler.hpp"
+
+#include "http/error_mapping.hpp"
+#include "http/url_parts.hpp"
+
+#include <trawl/error.hpp>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/host_name_verification.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+
+#include <fmt/format.h>
+
+namespace trawl::detail {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+using namespace net::experimental::awaitable_operators;
+
+HttpDownloadHandler::HttpDownloadHandler(net::any_io_executor executor, std::shared_ptr<Resolver> resolver,
+                                         std::shared_ptr<ConnectionPool> pool, HttpHandlerOptions options,
+                                         std::shared_ptr<DownloaderStats> stats)
+    : executor_(std::move(executor)),
+      resolver_(std::move(resolver)),
+      pool_(std::move(pool)),
+      options_(std::move(options)),
+      tls_context_(make_client_tls_context(options_.tls)),
+      stats_(std::move(stats))
+{
+}
+
+void HttpDownloadHandler::close() { pool_->close(); }
+
+namespace {
+
+std::string endpoint_text(const std::string& host, std::uint16_t port)
+{
+    return host.find(':') != std::string::npos ? fmt::format("[{}]:{}", host, port) : fmt::format("{}:{}", host, port);
+}
+
+bool is_ip_literal(const std::string& host)
+{
+    boost::system::error_code ec;
+    net::ip::make_address(host, ec);
+    return !ec;
+}
+
+// OpenSSL's own reason for a failed verification ("self-signed certificate",
+// "certificate has expired"): more use to a user than "certificate verify failed".
+std::string verify_failure_reason(Connection::TlsStream& stream)
+{
+    const long result = SSL_get_verify_result(stream.native_handle());
+    return result == X509_V_OK ? std::string{} : X509_verify_cert_error_string(result);
+}
+
+} // namespace
+
+net::awaitable<HttpDownloadHandler::Opened>
+HttpDownloadHandler::open_connection(const UrlParts& url, std::string key, const Request& request,
+                                     const DownloadLimits& limits, Clock::time_point deadline)
+{
+    const std::string where = endpoint_text(url.host, url.port);
+
+    // 1. Resolve. c-ares has its own per-try timeout; the total deadline bounds it too.
+    net::steady_timer dns_deadline{executor_, deadline};
+    auto resolved = co_await (resolver_->resolve(url.host) || dns_deadline.async_wait(net::use_awaitable));
+    if (resolved.index() == 1) {
+        co_return DownloadError{errc::timed_out, fmt::format("resolve {}: timed out", url.host), request.url};
+    }
+    auto& addresses = std::get<0>(resolved);
+    if (!addresses) {
+        co_return make_download_error(addresses.error(), Phase::resolve, url.host, request.url);
+    }
+
+    // 2. Connect, trying each address in turn within the connect timeout.
+    const auto connect_deadline = std::min(deadline, Clock::now() + limits.connect_timeout);
+    const bool total_binds = deadline <= connect_deadline;
+    auto connection = std::make_unique<Connection>();
+    connection->key = std::move(key);
+    auto tcp = std::make_unique<beast::tcp_stream>(executor_);
+    boost::system::error_code ec = net::error::host_not_found;
+    for (const auto& address : *addresses) {
+        connection->peer = endpoint_text(address.to_string(), url.port);
+        tcp->expires_at(connect_deadline);
+        std::tie(ec) = co_await tcp->async_connect(net::ip::tcp::endpoint{address, url.port},
+                                                   net::as_tuple(net::use_awaitable));
+        if (!ec || ec == beast::error::timeout) {
+            break;  // connected, or out of time for every address
+        }
+        tcp->close();
+    }
+    if (ec) {
+        co_return make_download_error(ec, Phase::connect, connection->peer, request.url, total_binds);
+    }
+    tcp->socket().set_option(net::ip::tcp::no_delay{true}, ec);
+    ++stats_->connections_opened;
+
+    if (url.scheme != "https") {
+        connection->plain = std::move(tcp);
+        co_return connection;
+    }
+
+    // 3. TLS: SNI (many hosts need it to pick the certificate; not sent for
+    //    IP literals, as RFC 6066 forbids), then the handshake with the host
+    //    name checked against the certificate when verifying.
+    connection->tls = std::make_unique<Connection::TlsStream>(std::move(*tcp), *tls_context_);
+    auto& tls = *connection->tls;
+    if (!is_ip_literal(url.host) && !SSL_set_tlsext_host_name(tls.native_handle(), url.host.c_str())) {
+        co_return DownloadError{errc::tls_handshake, fmt::format("TLS handshake with {}: cannot set SNI", where),
+                                request.url};
+    }
+    if (options_.tls.verify) {
+        tls.set_verify_callback(net::ssl::host_name_verification(url.host));
+    }
+    beast::get_lowest_layer(tls).expires_at(connect_deadline);
+    std::tie(ec) = co_await tls.async_handshake(net::ssl::stream_base::client, net::as_tuple(net::use_awaitable));
+    if (ec) {
+        auto error = make_download_error(ec, Phase::tls_handshake, where, request.url, total_binds);
+        if (auto reason = verify_failure_reason(tls); !reason.empty()) {
+            error.message += fmt::format(": {}", reason);
+        }
+        co_return error;
+    }
+    co_return connection;
+}
+
+net::awaitable<DownloadResult> HttpDownloadHandler::download(Request request, DownloadLimits limits)
+{
+    const auto deadline = Clock::now() + limits.timeout;
+    auto url = parse_http_url(request.url);
+    if (!url) {
+        co_return DownloadError{url.error(), fmt::format("cannot download '{}': {}", request.url, url.error().message()),
+                                request.url};
+    }
+    // Connections are shared only between requests that would have made
+    // the same connection: same endpoint, same proxy (none yet), same TLS options.
+    std::string key = fmt::format("{}://{}|proxy=|{}", url->scheme, endpoint_text(url->host, url->port),
+                                  options_.tls.pool_key());
+
+    auto lease = co_await pool_->acquire(key, deadline);
+    if (!lease) {
+        auto code = lease.error() == errc::timed_out ? boost::system::error_code{errc::timed_out}
+                                                     : boost::system::error_code{errc::cancelled};
+        co_return DownloadError{code,
+                                fmt::format("wait for a free connection to {}: {}",
+                                            endpoint_text(url->host, url->port), code.message()),
+                                request.url};
+    }
+
+    // A kept-alive connection may have been closed by the server while idle;
+    // if nothing of a response came back, one more try on a new connection.
+    for (int attempt = 0;; ++attempt) {
+        const bool reused = lease->connection() != nullptr;
+        if (!reused) {
+            auto opened = co_await open_connection(*url, key, request, limits, deadline);
+            if (!opened) {
+                co_return opened.error();
+            }
+            lease->set_connection(std::move(*opened));
+        } else {
+            ++stats_->connections_reused;
+        }
+        auto& connection = *lease->connection();
+        auto result = co_await exchange(connection, request, *url, limits, deadline, options_.max_header_size);
+        if (!result) {
+            ++stats_->connections_dropped;
+            lease->discard_connection();
+            if (reused && attempt == 0 && result.error().nothing_received) {
+                --stats_->connections_reused;
+                continue;
+            }
+            co_return result.error().error;
+        }
+        auto& out = *result;
+        stats_->bytes_received += out.wire_bytes;
+        ++connection.requests_served;
+        Response::Data data;
+        data.url = request.url;
+        data.status = out.status;
+        data.headers = std::move(out.headers);
+        data.body = std::move(out.body);
+        data.protocol = std::move(out.protocol);
+        data.ip_address = connection.peer.substr(0, connection.peer.rfind(':'));
+        data.flags = std::move(out.flags);
+        if (out.keep_alive) {
+            lease->keep_alive();
+        }
+        data.request = std::move(request);
+        co_return Response{std::move(data)};
+    }
+}
+
+} // namespace trawl::detail
