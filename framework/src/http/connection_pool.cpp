@@ -136,6 +136,11 @@ void ConnectionPool::release(const std::string& key, std::unique_ptr<Connection>
     --host.active;
     --active_total_;
     if (reusable && !closed_) {
+        // An idle connection keeps no read buffer: with thousands of them
+        // open, their memory is the pool's largest cost.
+        if (reusable->buffer.size() == 0) {
+            reusable->buffer.shrink_to_fit();
+        }
         reusable->idle_since = Clock::now();
         host.idle.push_back(std::move(reusable));
         ++idle_total_;
