@@ -1,8 +1,11 @@
 #pragma once
-// A tiny authoritative DNS server over UDP (and TCP for truncated answers if
-// needed) on 127.0.0.1, port 0, for the resolver tests: it answers A and AAAA
-// queries from a table, NXDOMAIN for unknown names, and can be told to fail
-// (SERVFAIL), to stay silent (timeouts), or to answer slowly.
+// A tiny authoritative DNS server on 127.0.0.1 (UDP, and TCP on the same
+// port number for answers truncated over UDP past 512 bytes), on a port the
+// system picks, for the resolver tests: it answers A and AAAA queries from a
+// table, NXDOMAIN for unknown names, NODATA (no answers) for a known name
+// without a record of the asked type, and can be told to fail (SERVFAIL), to
+// stay silent (timeouts), or to answer slowly. Thread-safe: it runs on its
+// own thread; configure it from any other.
 
 #include <chrono>
 #include <cstdint>
@@ -33,7 +36,7 @@ public:
     /// Every answer waits this long first.
     void set_delay(std::chrono::milliseconds delay);
 
-    /// Queries received so far (to check caching).
+    /// Queries received so far, UDP and TCP (to check caching).
     std::uint64_t queries_received() const noexcept;
 
 private:
