@@ -6,39 +6,62 @@
 //
 // Resources (GET unless noted; N, MS are integers):
 //   /                      small HTML page linking to a few resources
-//   /status/N              empty body with status N
+//   /status/N              empty body with status N (200..999; 204 and 304
+//                          without Content-Length)
 //   /bytes/N               N bytes of 'x', Content-Length
-//   /page/N                ~20 KB HTML page N of a link site with ~20 links
-//                          to other /page/M (M < /site-size?n=), and a <title>
-//   /links/N?count=C       HTML page with C links /links/N*C+i (a tree)
-//   /echo                  any method: JSON {"method","target","headers":{..},"body"}
+//   /page/N                ~20 KB HTML page N (0 <= N < site_pages, else 404)
+//                          of a link site: <title>Page N</title>, 20 links to
+//                          other pages (root-relative, relative, ../, absolute,
+//                          with #fragments; the first always to N+1, so the
+//                          whole site is reachable from /page/0) and one to
+//                          http://example.invalid/
+//   /links/N?count=C       HTML page with C (default 10) links
+//                          /links/N*C+i?count=C, i = 1..C (a tree rooted at 0)
+//   /echo                  any method: JSON {"method","target","headers":{..},"body"};
+//                          header names lower-case, repeated fields joined by ", "
 //   /delay/MS              waits MS ms, then a small body
-//   /slow?chunks=C&interval=MS   chunked body: C chunks, one every MS ms
-//   /stall                 sends headers then never sends the body (read timeout)
+//   /slow?chunks=C&interval=MS   chunked body: C chunks of 64 bytes, one every MS ms
+//   /stall                 sends headers (Content-Length: 1000) then never sends
+//                          the body (read timeout)
 //   /redirect?to=URL&status=301   redirect to URL (302 by default)
 //   /redirect-chain/N      302 -> /redirect-chain/N-1 ... -> /redirect-chain/0 (200)
 //   /redirect-loop         302 to itself
-//   /chunked?chunks=C&size=S      chunked transfer, C chunks of S bytes
-//   /close-delimited?size=S       HTTP/1.1 without Content-Length or chunking; body ends at close
-//   /gzip?size=S           body of S bytes gzip-encoded (Content-Encoding: gzip)
+//   /chunked?chunks=C&size=S      chunked transfer, C chunks of S bytes; chunk i
+//                          is S times the letter 'a' + i % 26
+//   /close-delimited?size=S       HTTP/1.1 without Content-Length or chunking; body
+//                          (sample_text(S)) ends at close
+//   /text?size=S           sample_text(S) as is: the decoded form of the
+//                          compressed resources below
+//   /gzip?size=S           sample_text(S) gzip-encoded (Content-Encoding: gzip)
 //   /gzip-multimember      two concatenated gzip members ("hello " + "world")
 //   /deflate?raw=0|1&size=S       zlib-wrapped (default) or raw deflate
 //   /br?size=S             brotli
 //   /zstd?size=S           zstd
 //   /encoded?codings=gzip,br&size=S  chained encodings, applied in order
+//                          (gzip, x-gzip, deflate, br, zstd; identity and unknown
+//                          names go into the header but leave the body as is)
 //   /bomb/gzip?mb=M        a gzip body that inflates to M MiB of zeros (default 100)
 //   /bomb/br, /bomb/zstd   same for br and zstd
-//   /corrupt/gzip          Content-Encoding: gzip with garbage body
-//   /partial?size=S&send=K Content-Length: S but only K bytes, then close
-//   /reset?after=K         sends headers and K body bytes, then an RST (SO_LINGER 0)
+//   /corrupt/gzip          Content-Encoding: gzip: a valid gzip header, then an
+//                          invalid deflate block (decoding fails at once)
+//   /partial?size=S&send=K Content-Length: S but only K (default S/2) bytes of
+//                          sample_text(S), then close
+//   /reset?after=K         sends headers (Content-Length: K+1000) and K body
+//                          bytes, then an RST (SO_LINGER 0)
 //   /drop                  closes the connection without answering
 //   /huge-headers?kb=K     a response with K KiB of header fields
 //   /garbage               not HTTP at all: random bytes then close
-//   /robots.txt            a small robots.txt
-//   /set-cookie            Set-Cookie headers
-// Every response body is deterministic: the same URL always gives the same bytes.
+//   /robots.txt            a small robots.txt (Disallow: /private/ and
+//                          /disallowed for all; everything for "badbot")
+//   /set-cookie?k=v&..     Set-Cookie k=v; Path=/ for each parameter (two
+//                          default cookies without parameters)
+// Defaults: size 1000 for /text, /close-delimited and /partial, 10000 for the
+// compressed ones. Bad numbers give 400, unknown paths 404. HEAD works for the
+// well-behaved resources. Every response body is deterministic: the same URL
+// on the same server always gives the same bytes (absolute links contain the
+// port).
 
-#include <atomic>
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -51,7 +74,7 @@ struct SelfSignedCertificate {
     std::string private_key_pem;
 };
 
-/// An RSA-2048 (or EC P-256) self-signed certificate valid now for a year,
+/// An EC P-256 self-signed certificate (SHA-256), valid from an hour ago for a year,
 /// with subjectAltName DNS:localhost and IP:127.0.0.1 and the given CN.
 SelfSignedCertificate make_self_signed_certificate(std::string_view common_name = "localhost");
 
@@ -79,10 +102,17 @@ public:
     std::string base_url() const;
     /// base_url() + path (path starts with '/')
     std::string url(std::string_view path) const;
-    /// The certificate the TLS server presents (PEM), to trust it in tests.
+    /// The certificate the TLS server presents (PEM), to trust it in tests;
+    /// empty for a plain server.
     const std::string& certificate_pem() const noexcept;
+    int site_pages() const noexcept;
 
-    /// Counters for assertions (keep-alive reuse, requests seen).
+    /// The deterministic text behind /text, /gzip, /br, ... of that size;
+    /// sample_text(n) is a prefix of sample_text(m) for n < m.
+    static std::string sample_text(std::size_t size);
+
+    /// Counters for assertions (keep-alive reuse, requests seen). A request
+    /// counts once it has been read, before it is answered (so /drop counts).
     std::uint64_t connections_accepted() const noexcept;
     std::uint64_t requests_served() const noexcept;
 
