@@ -39,14 +39,17 @@ install_missing() {
   "${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
 }
 
-# build DIR [cmake options...]
+# build DIR [TARGET...] -- [cmake options...]
 build() {
   local dir=$1; shift
+  local targets=()
+  while [ $# -gt 0 ] && [ "$1" != "--" ]; do targets+=(--target "$1"); shift; done
+  [ "${1:-}" = "--" ] && shift
   export CCACHE_BASEDIR="$root" CCACHE_SLOPPINESS=pch_defines,time_macros CCACHE_NOHASHDIR=1
   say "building in $dir"
   cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" > "$dir.configure.log" 2>&1 ||
     { cat "$dir.configure.log"; exit 1; }
-  cmake --build "$dir" -j "$(nproc)"
+  cmake --build "$dir" -j "$(nproc)" "${targets[@]}"
 }
 
 run_tests() {
@@ -58,15 +61,15 @@ run_tests() {
 demo() {
   # Until the demo crawl exists (issue "command line"): start the bundled
   # test server on a free port and fetch a page from it with `trawl fetch`.
-  local log
-  log=$(mktemp)
-  build build
-  ./build/tests/support/trawl-testserver --port 0 > "$log" &
-  local server=$!
-  trap 'kill $server 2>/dev/null || true; rm -f "$log"' EXIT
-  for _ in $(seq 100); do grep -q '^listening on ' "$log" && break; sleep 0.1; done
+  # Globals, not locals: the EXIT trap runs after this function returns.
+  demo_log=$(mktemp)
+  build build trawl trawl-testserver
+  ./build/tests/support/trawl-testserver --port 0 > "$demo_log" &
+  demo_server=$!
+  trap 'kill "$demo_server" 2>/dev/null || true; rm -f "$demo_log"' EXIT
+  for _ in $(seq 100); do grep -q '^listening on ' "$demo_log" && break; sleep 0.1; done
   local url
-  url=$(sed -n 's/^listening on //p' "$log")
+  url=$(sed -n 's/^listening on //p' "$demo_log")
   [ -n "$url" ] || { echo "the test server did not start" >&2; exit 1; }
   say "trawl fetch --headers $url/page/1"
   ./build/framework/src/cli/trawl fetch --nolog --headers "$url/page/1"
@@ -78,6 +81,6 @@ demo() {
 case "${1:-}" in
   demo) install_missing; demo ;;
   test) install_missing; build build; run_tests build
-        build build-asan -DTRAWL_SANITIZE=ON; run_tests build-asan ;;
+        build build-asan -- -DTRAWL_SANITIZE=ON; run_tests build-asan ;;
   *) echo "usage: $0 demo|test" >&2; exit 2 ;;
 esac

@@ -127,7 +127,11 @@ TEST_F(HttpDownload, WaitingForAConnectionHonoursTheTimeout)
 {
     set("DOWNLOAD_POOL_MAX_PER_HOST", 1);
     set("DOWNLOAD_TIMEOUT", 0.5);
-    std::vector<Request> requests{Request{server_.url("/delay/2000")}, Request{server_.url("/bytes/1")}};
+    // The second request's deadline comes first, while it still waits for
+    // the one connection the first request holds.
+    Request waiting{server_.url("/bytes/1")};
+    waiting.meta["download_timeout"] = 0.25;
+    std::vector<Request> requests{Request{server_.url("/delay/2000")}, waiting};
     const auto start = std::chrono::steady_clock::now();
     auto results = fetch_all(std::move(requests));
     EXPECT_EQ(error_of(results[0]), errc::timed_out);

@@ -13,6 +13,8 @@
 
 namespace trawl {
 
+struct FetchOperation;
+
 class Response {
 public:
     struct Data {
@@ -41,6 +43,19 @@ public:
     const std::string& ip_address() const noexcept { return data_->ip_address; }
     const std::vector<std::string>& flags() const noexcept { return data_->flags; }
     bool has_flag(std::string_view flag) const noexcept;
+
+    /// `url` resolved against this response's URL. Throws
+    /// std::invalid_argument when it cannot be resolved.
+    std::string urljoin(std::string_view url) const;
+    /// A request for `url` (relative to this response), with `callback`
+    /// ("" = parse). Carries meta "depth" on for the depth middleware.
+    Request follow(std::string_view url, std::string callback = {}) const;
+    /// A sub-request to co_await inside a callback:
+    ///   auto result = co_await response.fetch("/api/stats");
+    /// It goes through the downloader middlewares and this host's slot, not
+    /// the scheduler or the dupefilter.
+    FetchOperation fetch(std::string_view url) const;
+    FetchOperation fetch(Request request) const;
 
 private:
     std::shared_ptr<const Data> data_;

@@ -1,0 +1,50 @@
+#pragma once
+// The frontier: the scheduler holds requests waiting for a download slot;
+// the dupefilter decides which requests were seen already. Both are
+// asynchronous interfaces, so a disk or Redis implementation fits; the
+// built-ins ("memory") answer at once. Both are called on the loop thread only.
+
+#include <trawl/fingerprint.hpp>
+#include <trawl/request.hpp>
+#include <trawl/slots.hpp>
+
+#include <boost/asio/awaitable.hpp>
+
+#include <cstddef>
+#include <optional>
+#include <string>
+
+namespace trawl {
+
+class DupeFilter {
+public:
+    virtual ~DupeFilter() = default;
+    /// Records the request's fingerprint; true if it was seen before.
+    virtual boost::asio::awaitable<bool> request_seen(const Request& request) = 0;
+    virtual std::size_t size() const = 0;
+    virtual boost::asio::awaitable<void> close(std::string /*reason*/) { co_return; }
+};
+
+class Scheduler {
+public:
+    virtual ~Scheduler() = default;
+
+    /// Stores the request. Returns true if it was stored, false if it was
+    /// dropped as a duplicate (the dupefilter said so and dont_filter is
+    /// false). A dont_filter request skips the check but is still recorded,
+    /// so later copies of it are dropped (a deliberate difference from
+    /// Scrapy, where the start URL may be fetched twice).
+    virtual boost::asio::awaitable<bool> enqueue_request(Request request) = 0;
+
+    /// The next request whose download slot is ready now, from the least
+    /// busy such slot; within a slot highest priority first, FIFO within a
+    /// priority. nullopt when no pending request's slot is ready.
+    virtual std::optional<Request> next_request(const SlotView& slots) = 0;
+
+    virtual bool has_pending_requests() const = 0;
+    virtual std::size_t pending_count() const = 0;
+
+    virtual boost::asio::awaitable<void> close(std::string /*reason*/) { co_return; }
+};
+
+} // namespace trawl

@@ -1,0 +1,129 @@
+#pragma once
+// The engine: runs one crawl on its own event loop thread.
+//
+//   start_requests ─▶ scheduler ─▶ [slot ready] ─▶ downloader middlewares ─▶ Downloader
+//        ▲                                                                     │
+//        └──── requests ◀── spider middlewares ◀── callback (parse pool) ◀─────┘
+//                                items ─▶ pipelines (their own thread)
+//
+// Everything here runs on the loop thread except the callbacks and spider
+// middlewares (parse pool) and the pipelines (item thread). State is touched
+// only on the loop thread, so it needs no locks.
+
+#include "frontier/slots.hpp"
+
+#include <trawl/callback.hpp>
+#include <trawl/components.hpp>
+#include <trawl/crawler.hpp>
+#include <trawl/downloader.hpp>
+#include <trawl/item_pipeline.hpp>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/cancellation_signal.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/thread_pool.hpp>
+
+#include <list>
+#include <memory>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace trawl {
+
+class Engine {
+public:
+    explicit Engine(Crawler& crawler);
+    ~Engine();
+
+    /// Runs the crawl to its end; returns the finish reason.
+    std::string run();
+
+private:
+    // What became of a request on its way through the download side.
+    struct Rescheduled {
+        Request request;  ///< the new request a middleware asked for (retry, redirect)
+    };
+    struct Ignored {
+        std::string reason;
+    };
+    using DownloadOutcome = std::variant<Response, Failure, Rescheduled, Ignored>;
+
+    // engine.cpp: lifecycle and the scheduling loop.
+    boost::asio::awaitable<void> main_loop();
+    boost::asio::awaitable<void> open();
+    boost::asio::awaitable<void> close(std::string reason);
+    void pull_start_requests();
+    void start_ready_downloads();
+    bool idle() const;
+    void wake();
+    void request_close(std::string reason, bool at_once);
+
+    // Counts a task in `tasks_` for its lifetime; ending one wakes the loop.
+    struct TaskGuard {
+        explicit TaskGuard(Engine& engine) : engine_(engine) {}
+        ~TaskGuard()
+        {
+            --engine_.tasks_;
+            engine_.wake();
+        }
+        Engine& engine_;
+    };
+    template <class Work>
+    void spawn_task(Work work);
+
+    // engine_download.cpp: the downloader middleware chain, slots, sub-requests.
+    boost::asio::awaitable<void> process_request(Request request);
+    boost::asio::awaitable<DownloadOutcome> download(Request& request);
+    boost::asio::awaitable<DownloadOutcome> download_in_slot(Request& request);
+    boost::asio::awaitable<void> wait_for_slot(const std::string& key);
+    boost::asio::awaitable<void> enqueue(Request request);
+    boost::asio::awaitable<void> enqueue_task(Request request);
+    boost::asio::awaitable<DownloadResult> fetch_for_callback(Request request);
+    void reschedule(Request request);
+
+    // engine_scrape.cpp: callbacks on the parse pool, their output, items.
+    boost::asio::awaitable<void> scrape(Response response);
+    boost::asio::awaitable<void> handle_failure(Failure failure);
+    boost::asio::awaitable<void> drive(Callback callback, std::optional<Response> response);
+    boost::asio::awaitable<void> handle_output(std::vector<Output> output, std::string from_url);
+    boost::asio::awaitable<void> send_item(Item item, std::string from_url);
+    boost::asio::awaitable<ItemAction> run_pipelines(Item item);
+    void log_callback_error(const std::exception_ptr& error, const std::string& url);
+
+    Crawler& crawler_;
+    const Settings& settings_;
+    boost::asio::io_context loop_{1};
+    boost::asio::thread_pool parse_pool_;
+    boost::asio::thread_pool item_pool_{1};  // pipelines: one item at a time per pipeline, in order
+    std::unique_ptr<Downloader> downloader_;
+    detail::Slots slots_;
+    std::unique_ptr<Scheduler> scheduler_;
+    std::vector<Components::Built<DownloaderMiddleware>> downloader_middlewares_;  // owner, ascending
+    // Per hook, only the middlewares that implement it (Scrapy's hasattr).
+    std::vector<DownloaderMiddleware*> request_chain_;    // ascending
+    std::vector<DownloaderMiddleware*> response_chain_;   // descending
+    std::vector<DownloaderMiddleware*> exception_chain_;  // descending
+    std::vector<Components::Built<SpiderMiddleware>> spider_middlewares_;  // ascending
+    std::vector<Components::Built<ItemPipeline>> pipelines_;
+    std::vector<Components::Built<Extension>> extensions_;
+
+    std::optional<Generator<Request>> start_requests_;
+    bool start_requests_done_ = false;
+    std::size_t tasks_ = 0;             // requests in progress: download, parse, delayed retries
+    std::size_t items_in_flight_ = 0;   // items in pipelines
+    std::size_t parse_bytes_ = 0;       // bytes of responses waiting for or in callbacks
+    std::size_t max_items_in_flight_;
+    std::size_t max_parse_bytes_;
+    std::size_t start_backlog_;
+    boost::asio::steady_timer wakeup_;
+    std::vector<std::shared_ptr<boost::asio::steady_timer>> waiters_;  // woken by wake()
+    std::list<boost::asio::cancellation_signal> task_signals_;
+    bool closing_ = false;
+    bool cancelled_ = false;
+    std::string close_reason_;
+};
+
+} // namespace trawl

@@ -1,0 +1,195 @@
+// The download side of the engine: a request's way through the downloader
+// middlewares and its slot to the Downloader, and back.
+
+#include "engine/engine.hpp"
+
+#include <trawl/error.hpp>
+#include <trawl/slots.hpp>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+namespace trawl {
+
+namespace net = boost::asio;
+
+net::awaitable<void> Engine::enqueue(Request request)
+{
+    const bool stored = co_await scheduler_->enqueue_request(request);
+    if (stored) {
+        crawler_.signals().send(RequestScheduled{request});
+    } else {
+        crawler_.signals().send(RequestDropped{request, "duplicate"});
+    }
+    wake();
+}
+
+net::awaitable<void> Engine::enqueue_task(Request request)
+{
+    TaskGuard guard{*this};
+    co_await enqueue(std::move(request));
+}
+
+void Engine::reschedule(Request request)
+{
+    // A retry may ask to wait first (meta "retry_delay", seconds): the
+    // request sleeps outside the frontier, counted as work in progress so
+    // the crawl does not close under it.
+    double delay = 0;
+    if (auto it = request.meta.find("retry_delay"); it != request.meta.end() && it->value().is_number()) {
+        delay = it->value().to_number<double>();
+    }
+    ++tasks_;
+    spawn_task([this, request = std::move(request), delay]() mutable -> net::awaitable<void> {
+        TaskGuard guard{*this};
+        if (delay > 0) {
+            net::steady_timer timer{loop_, std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                               std::chrono::duration<double>(delay))};
+            co_await timer.async_wait(net::use_awaitable);
+        }
+        co_await enqueue(std::move(request));
+    }());
+}
+
+net::awaitable<void> Engine::process_request(Request request)
+{
+    TaskGuard guard{*this};
+    auto outcome = co_await download_in_slot(request);
+    if (auto* response = std::get_if<Response>(&outcome)) {
+        co_await scrape(std::move(*response));
+    } else if (auto* failure = std::get_if<Failure>(&outcome)) {
+        co_await handle_failure(std::move(*failure));
+    } else if (auto* again = std::get_if<Rescheduled>(&outcome)) {
+        reschedule(std::move(again->request));
+    } else if (auto* ignored = std::get_if<Ignored>(&outcome)) {
+        crawler_.signals().send(RequestDropped{request, ignored->reason});
+    }
+}
+
+net::awaitable<DownloadResult> Engine::fetch_for_callback(Request request)
+{
+    // A sub-request follows retries and redirects itself, so the callback
+    // awaiting it gets the final answer; the middlewares' own limits (retry
+    // times, redirect times, in meta) end the loop.
+    while (true) {
+        auto outcome = co_await download_in_slot(request);
+        if (auto* response = std::get_if<Response>(&outcome)) {
+            co_return std::move(*response);
+        }
+        if (auto* failure = std::get_if<Failure>(&outcome)) {
+            co_return std::move(failure->error);
+        }
+        if (auto* ignored = std::get_if<Ignored>(&outcome)) {
+            co_return DownloadError{errc::cancelled, fmt::format("request ignored: {}", ignored->reason), request.url};
+        }
+        request = std::move(std::get<Rescheduled>(outcome).request);
+        if (auto it = request.meta.find("retry_delay"); it != request.meta.end() && it->value().is_number()) {
+            net::steady_timer timer{loop_, std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                               std::chrono::duration<double>(it->value().to_number<double>()))};
+            co_await timer.async_wait(net::use_awaitable);
+        }
+    }
+}
+
+net::awaitable<Engine::DownloadOutcome> Engine::download_in_slot(Request& request)
+{
+    // The scheduler hands out a request only when its slot is ready; a
+    // sub-request from a callback waits for its slot here.
+    const auto key = slot_key(request);
+    if (!slots_.ready(key)) {
+        co_await wait_for_slot(key);
+    }
+    slots_.start(key);
+    struct SlotRelease {
+        Engine& engine;
+        const std::string& key;
+        ~SlotRelease()
+        {
+            engine.slots_.finish(key);
+            engine.wake();
+        }
+    } release{*this, key};
+    co_return co_await download(request);
+}
+
+net::awaitable<void> Engine::wait_for_slot(const std::string& key)
+{
+    while (!slots_.ready(key)) {
+        auto waiter = std::make_shared<net::steady_timer>(loop_);
+        auto until = slots_.next_ready_time();
+        waiter->expires_at(until ? *until : std::chrono::steady_clock::now() + std::chrono::seconds{1});
+        waiters_.push_back(waiter);
+        auto [ec] = co_await waiter->async_wait(net::as_tuple(net::use_awaitable));
+        if (ec && cancelled_) {
+            throw boost::system::system_error(net::error::operation_aborted);
+        }
+    }
+}
+
+// The order is Scrapy's and matters:
+// 1. process_request, ascending: a Response skips the download (but not
+//    step 3), a Reschedule or Ignore ends here.
+// 2. The download; a failure goes through process_exception, descending:
+//    the first non-Continue answer wins; a Response from it continues to 3.
+// 3. process_response, descending, on whatever response we have.
+net::awaitable<Engine::DownloadOutcome> Engine::download(Request& request)
+{
+    std::optional<Response> response;
+    for (auto* middleware : request_chain_) {
+        auto action = co_await middleware->process_request(request);
+        if (auto* r = std::get_if<Response>(&action)) {
+            response = std::move(*r);
+            break;
+        }
+        if (auto* again = std::get_if<Reschedule>(&action)) {
+            co_return Rescheduled{std::move(again->request)};
+        }
+        if (auto* ignore = std::get_if<Ignore>(&action)) {
+            co_return Ignored{std::move(ignore->reason)};
+        }
+    }
+
+    if (!response) {
+        auto result = co_await downloader_->fetch(request);
+        if (result) {
+            response = std::move(*result);
+        } else {
+            DownloadError error = std::move(result.error());
+            for (auto* middleware : exception_chain_) {
+                auto action = co_await middleware->process_exception(request, error);
+                if (auto* r = std::get_if<Response>(&action)) {
+                    response = std::move(*r);
+                    break;
+                }
+                if (auto* again = std::get_if<Reschedule>(&action)) {
+                    co_return Rescheduled{std::move(again->request)};
+                }
+                if (auto* ignore = std::get_if<Ignore>(&action)) {
+                    co_return Ignored{std::move(ignore->reason)};
+                }
+            }
+            if (!response) {
+                co_return Failure{request, std::move(error), std::nullopt};
+            }
+        }
+    }
+
+    for (auto* middleware : response_chain_) {
+        auto action = co_await middleware->process_response(request, *response);
+        if (auto* r = std::get_if<Response>(&action)) {
+            response = std::move(*r);
+        } else if (auto* again = std::get_if<Reschedule>(&action)) {
+            co_return Rescheduled{std::move(again->request)};
+        } else if (auto* ignore = std::get_if<Ignore>(&action)) {
+            co_return Ignored{std::move(ignore->reason)};
+        }
+    }
+    crawler_.signals().send(ResponseReceived{*response});
+    spdlog::debug("Crawled ({}) <{} {}>", response->status(), request.method, response->url());
+    co_return std::move(*response);
+}
+
+} // namespace trawl

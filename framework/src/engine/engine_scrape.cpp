@@ -1,0 +1,223 @@
+// The scraping side of the engine: callbacks run on the parse pool, their
+// output goes to the frontier (requests) and the pipelines (items).
+
+#include "engine/engine.hpp"
+
+#include <trawl/error.hpp>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/bind_executor.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <typeinfo>
+
+namespace trawl {
+
+namespace net = boost::asio;
+
+namespace {
+
+std::string describe(const std::exception_ptr& error, std::string* type_name = nullptr)
+{
+    try {
+        std::rethrow_exception(error);
+    } catch (const std::exception& e) {
+        if (type_name) {
+            *type_name = typeid(e).name();
+        }
+        return e.what();
+    } catch (...) {
+        if (type_name) {
+            *type_name = "unknown";
+        }
+        return "unknown exception";
+    }
+}
+
+} // namespace
+
+void Engine::log_callback_error(const std::exception_ptr& error, const std::string& url)
+{
+    std::string type;
+    auto message = describe(error, &type);
+    spdlog::error("Spider error processing <{}>: {}", url, message);
+    crawler_.stats().inc_value(fmt::format("spider_exceptions/{}", type));
+    crawler_.stats().inc_value("spider_exceptions_count");
+}
+
+net::awaitable<void> Engine::scrape(Response response)
+{
+    // Bytes waiting for or in callbacks hold new downloads back (backpressure).
+    const std::size_t size = response.body().size();
+    parse_bytes_ += size;
+    struct Release {
+        Engine& engine;
+        std::size_t size;
+        ~Release()
+        {
+            engine.parse_bytes_ -= size;
+            engine.wake();
+        }
+    } release{*this, size};
+
+    Callback callback;
+    try {
+        callback = crawler_.spider().call(response.request().callback, response);
+    } catch (const std::exception& e) {
+        log_callback_error(std::current_exception(), response.url());
+        co_return;
+    }
+    co_await drive(std::move(callback), std::move(response));
+}
+
+net::awaitable<void> Engine::handle_failure(Failure failure)
+{
+    crawler_.signals().send(RequestFailed{failure.request, failure.error});
+    const auto errback = failure.request.errback;
+    if (errback.empty() || !crawler_.spider().has_errback(errback)) {
+        if (!errback.empty()) {
+            spdlog::error("spider has no errback named '{}'", errback);
+        }
+        spdlog::error("Error downloading <{} {}>: {}", failure.request.method, failure.request.url,
+                      failure.error.message);
+        co_return;
+    }
+    const std::string url = failure.request.url;
+    std::optional<Callback> callback;
+    try {
+        callback = crawler_.spider().call_errback(errback, std::move(failure));
+    } catch (const std::exception&) {
+        log_callback_error(std::current_exception(), url);
+        co_return;
+    }
+    co_await drive(std::move(*callback), std::nullopt);
+}
+
+// Runs a callback to its end: each step resumes it on the parse pool (with
+// the spider middlewares around it) and handles, on the loop, what it
+// yielded and what it awaits.
+net::awaitable<void> Engine::drive(Callback callback, std::optional<Response> response)
+{
+    const std::string url = response ? response->url() : std::string{};
+    bool first_step = true;
+    while (true) {
+        std::vector<Output> output;
+        std::exception_ptr error;
+        co_await net::co_spawn(
+            parse_pool_,
+            [&]() -> net::awaitable<void> {
+                if (first_step && response) {
+                    for (auto& middleware : spider_middlewares_) {
+                        if ((error = middleware.component->process_spider_input(*response))) {
+                            co_return;
+                        }
+                    }
+                }
+                callback.resume();
+                output = callback.take_output();
+                if (callback.done() && callback.promise().error) {
+                    error = callback.promise().error;
+                }
+                if (response) {
+                    for (auto it = spider_middlewares_.rbegin(); it != spider_middlewares_.rend(); ++it) {
+                        it->component->process_spider_output(*response, output);
+                    }
+                }
+            },
+            net::use_awaitable);
+        first_step = false;
+
+        co_await handle_output(std::move(output), url);
+        if (error) {
+            // A spider middleware may turn the error into output; else it is logged.
+            std::optional<std::vector<Output>> recovered;
+            if (response) {
+                for (auto it = spider_middlewares_.rbegin(); it != spider_middlewares_.rend() && !recovered; ++it) {
+                    recovered = it->component->process_spider_exception(*response, error);
+                }
+            }
+            if (recovered) {
+                co_await handle_output(std::move(*recovered), url);
+            } else {
+                log_callback_error(error, url);
+            }
+            co_return;
+        }
+        if (callback.done()) {
+            co_return;
+        }
+
+        auto& pending = callback.promise().pending;
+        if (auto* fetch = std::get_if<FetchOperation>(&pending)) {
+            Request request = std::move(fetch->request);
+            pending = std::monostate{};
+            callback.promise().fetch_result = co_await fetch_for_callback(std::move(request));
+        } else if (auto* sleep = std::get_if<SleepOperation>(&pending)) {
+            net::steady_timer timer{loop_, sleep->duration};
+            pending = std::monostate{};
+            co_await timer.async_wait(net::use_awaitable);
+        }
+        // else: the batch was full; resume for more.
+    }
+}
+
+net::awaitable<void> Engine::handle_output(std::vector<Output> output, std::string from_url)
+{
+    for (auto& value : output) {
+        if (auto* request = std::get_if<Request>(&value)) {
+            if (!closing_) {
+                co_await enqueue(std::move(*request));
+            }
+        } else {
+            co_await send_item(std::move(std::get<Item>(value)), from_url);
+        }
+    }
+}
+
+net::awaitable<ItemAction> Engine::run_pipelines(Item item)
+{
+    for (auto& pipeline : pipelines_) {
+        auto action = co_await pipeline.component->process_item(std::move(item), crawler_.spider());
+        if (auto* drop = std::get_if<Drop>(&action)) {
+            co_return std::move(*drop);
+        }
+        item = std::move(std::get<Item>(action));
+    }
+    co_return item;
+}
+
+net::awaitable<void> Engine::send_item(Item item, std::string from_url)
+{
+    // Backpressure: at most CONCURRENT_ITEMS items in the pipelines; the
+    // callback that yields more waits here.
+    while (items_in_flight_ >= max_items_in_flight_) {
+        auto waiter = std::make_shared<net::steady_timer>(loop_, std::chrono::seconds{1});
+        waiters_.push_back(waiter);
+        co_await waiter->async_wait(net::as_tuple(net::use_awaitable));
+    }
+    ++items_in_flight_;
+    auto shared = std::make_shared<Item>(std::move(item));
+    net::co_spawn(item_pool_, run_pipelines(*shared),
+                  net::bind_executor(loop_, [this, shared, from_url](std::exception_ptr error, ItemAction action) {
+                      if (error) {
+                          spdlog::error("Error processing item {} from <{}>: {}", shared->kind(), from_url,
+                                        describe(error));
+                          crawler_.stats().inc_value("item_pipeline_errors");
+                      } else if (auto* drop = std::get_if<Drop>(&action)) {
+                          spdlog::warn("Dropped: {} from <{}>", drop->reason, from_url);
+                          crawler_.signals().send(ItemDropped{*shared, drop->reason});
+                      } else {
+                          const auto& scraped = std::get<Item>(action);
+                          spdlog::debug("Scraped from <{}>", from_url);
+                          crawler_.signals().send(ItemScraped{scraped});
+                      }
+                      --items_in_flight_;
+                      wake();
+                  }));
+}
+
+} // namespace trawl

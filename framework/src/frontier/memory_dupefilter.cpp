@@ -1,0 +1,48 @@
+#include "frontier/memory_dupefilter.hpp"
+
+#include <trawl/crawler.hpp>
+
+#include <spdlog/spdlog.h>
+
+namespace trawl::detail {
+
+MemoryDupeFilter::MemoryDupeFilter(FingerprintOptions options, bool debug)
+    : options_(std::move(options)), debug_(debug)
+{
+}
+
+std::unique_ptr<MemoryDupeFilter> MemoryDupeFilter::from_crawler(Crawler& crawler)
+{
+    return std::make_unique<MemoryDupeFilter>(FingerprintOptions{},
+                                              crawler.settings().get_bool("DUPEFILTER_DEBUG", false));
+}
+
+boost::asio::awaitable<bool> MemoryDupeFilter::request_seen(const Request& request)
+{
+    co_return seen(request);
+}
+
+bool MemoryDupeFilter::seen(const Request& request)
+{
+    const bool inserted = fingerprints_.insert(request_fingerprint(request, options_)).second;
+    if (!inserted && !request.dont_filter) {
+        log_filtered(request);
+    }
+    return !inserted;
+}
+
+void MemoryDupeFilter::log_filtered(const Request& request)
+{
+    if (debug_) {
+        const auto referer = request.headers.get("Referer");
+        spdlog::debug("Filtered duplicate request: <{} {}> (referer: {})", request.method, request.url,
+                      referer ? *referer : "None");
+    } else if (!logged_first_) {
+        spdlog::debug("Filtered duplicate request: <{} {}> - no more duplicates will be shown"
+                      " (see DUPEFILTER_DEBUG to show all duplicates)",
+                      request.method, request.url);
+        logged_first_ = true;
+    }
+}
+
+} // namespace trawl::detail

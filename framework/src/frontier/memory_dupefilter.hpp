@@ -1,0 +1,61 @@
+#pragma once
+// The built-in dupefilter ("memory"): the fingerprints of every request
+// seen, in memory for the crawl's lifetime, as Scrapy's RFPDupeFilter
+// without a JOBDIR.
+
+#include <trawl/fingerprint.hpp>
+#include <trawl/scheduler.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <memory>
+#include <unordered_set>
+
+namespace trawl {
+class Crawler;
+}
+
+namespace trawl::detail {
+
+class MemoryDupeFilter final : public DupeFilter {
+public:
+    /// `debug` (DUPEFILTER_DEBUG) logs every filtered request; otherwise
+    /// only the first is logged.
+    explicit MemoryDupeFilter(FingerprintOptions options = {}, bool debug = false);
+
+    /// Reads DUPEFILTER_DEBUG. Fingerprints use the default options: trawl
+    /// has no setting for included headers (nor has Scrapy's default
+    /// fingerprinter).
+    static std::unique_ptr<MemoryDupeFilter> from_crawler(Crawler& crawler);
+
+    // DupeFilter
+    /// Logs the request when it was seen and is not dont_filter, i.e. when
+    /// the scheduler will drop it.
+    boost::asio::awaitable<bool> request_seen(const Request& request) override;
+    std::size_t size() const override { return fingerprints_.size(); }
+
+    /// The synchronous check behind request_seen.
+    bool seen(const Request& request);
+
+private:
+    // A SHA1 is uniformly spread already: any 8 of its bytes are a good
+    // hash. noexcept, so the set does not store the hash in each node.
+    struct FingerprintHash {
+        std::size_t operator()(const Fingerprint& fingerprint) const noexcept
+        {
+            std::uint64_t h;
+            std::memcpy(&h, fingerprint.data(), sizeof h);
+            return static_cast<std::size_t>(h);
+        }
+    };
+
+    void log_filtered(const Request& request);
+
+    std::unordered_set<Fingerprint, FingerprintHash> fingerprints_;
+    FingerprintOptions options_;
+    bool debug_;
+    bool logged_first_ = false;
+};
+
+} // namespace trawl::detail

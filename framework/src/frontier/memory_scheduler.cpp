@@ -1,0 +1,102 @@
+#include "frontier/memory_scheduler.hpp"
+
+#include <trawl/crawler.hpp>
+#include <trawl/slots.hpp>
+
+#include <limits>
+#include <stdexcept>
+
+namespace trawl::detail {
+
+MemoryScheduler::MemoryScheduler(std::unique_ptr<DupeFilter> dupefilter, Stats& stats)
+    : dupefilter_(std::move(dupefilter)), stats_(stats)
+{
+    if (!dupefilter_) {
+        throw std::invalid_argument("MemoryScheduler needs a dupefilter");
+    }
+}
+
+std::unique_ptr<MemoryScheduler> MemoryScheduler::from_crawler(Crawler& crawler)
+{
+    return std::make_unique<MemoryScheduler>(crawler.components().build_dupefilter(crawler), crawler.stats());
+}
+
+boost::asio::awaitable<bool> MemoryScheduler::enqueue_request(Request request)
+{
+    // Asked even for dont_filter requests, so that their fingerprint is
+    // recorded and later copies are dropped (scheduler.hpp).
+    const bool seen = co_await dupefilter_->request_seen(request);
+    if (seen && !request.dont_filter) {
+        stats_.inc_value("dupefilter/filtered");
+        co_return false;
+    }
+    push(std::move(request));
+    stats_.inc_value("scheduler/enqueued/memory");
+    stats_.inc_value("scheduler/enqueued");
+    co_return true;
+}
+
+void MemoryScheduler::push(Request request)
+{
+    auto [it, inserted] = queues_.try_emplace(slot_key(request));
+    if (inserted) {
+        it->second.turn = rotation_.insert(rotation_.end(), &*it);
+    }
+    const int priority = request.priority;
+    it->second.by_priority[priority].push_back(std::move(request));
+    ++pending_;
+}
+
+std::optional<Request> MemoryScheduler::next_request(const SlotView& slots)
+{
+    const auto chosen = pick(slots);
+    if (chosen == rotation_.end()) {
+        return std::nullopt;
+    }
+    Entry& entry = **chosen;
+    auto& by_priority = entry.second.by_priority;
+    const auto top = by_priority.begin();
+    std::optional<Request> request{std::move(top->second.front())};
+    top->second.pop_front();
+    if (top->second.empty()) {
+        by_priority.erase(top);
+    }
+    --pending_;
+    if (by_priority.empty()) {
+        rotation_.erase(chosen);
+        queues_.erase(queues_.find(std::string_view(entry.first)));
+    } else {
+        rotation_.splice(rotation_.end(), rotation_, chosen);
+    }
+    stats_.inc_value("scheduler/dequeued/memory");
+    stats_.inc_value("scheduler/dequeued");
+    return request;
+}
+
+MemoryScheduler::Rotation::iterator MemoryScheduler::pick(const SlotView& slots)
+{
+    auto best = rotation_.end();
+    auto best_active = std::numeric_limits<std::size_t>::max();
+    for (auto it = rotation_.begin(); it != rotation_.end(); ++it) {
+        const std::string& key = (*it)->first;
+        if (!slots.ready(key)) {
+            continue;
+        }
+        const auto active = slots.active(key);
+        if (active < best_active) {
+            best = it;
+            best_active = active;
+            if (active == 0) {
+                break;  // nothing is less busy than idle
+            }
+        }
+    }
+    return best;
+}
+
+boost::asio::awaitable<void> MemoryScheduler::close(std::string reason)
+{
+    co_await dupefilter_->close(std::move(reason));
+}
+
+} // namespace trawl::detail

@@ -1,0 +1,35 @@
+#include "builtin_middlewares.hpp"
+
+#include "downloader/default_headers.hpp"
+#include "downloader/download_timeout.hpp"
+#include "downloader/downloader_stats.hpp"
+#include "downloader/http_compression.hpp"
+#include "downloader/offsite.hpp"
+#include "downloader/redirect.hpp"
+#include "downloader/retry.hpp"
+#include "downloader/user_agent.hpp"
+#include "spider/depth.hpp"
+#include "spider/http_error.hpp"
+
+#include <trawl/components.hpp>
+
+namespace trawl {
+
+void register_builtin_middlewares(Components& components)
+{
+    using namespace trawl::middlewares;
+    // Names as in DOWNLOADER_MIDDLEWARES_BASE (framework/src/settings/default_settings.cpp).
+    components.add_downloader_middleware<OffsiteMiddleware>("offsite");
+    components.add_downloader_middleware<DownloadTimeoutMiddleware>("downloadtimeout");
+    components.add_downloader_middleware<DefaultHeadersMiddleware>("defaultheaders");
+    components.add_downloader_middleware<UserAgentMiddleware>("useragent");
+    components.add_downloader_middleware<RetryMiddleware>("retry");
+    components.add_downloader_middleware<HttpCompressionMiddleware>("httpcompression");
+    components.add_downloader_middleware<RedirectMiddleware>("redirect");
+    components.add_downloader_middleware<DownloaderStats>("downloaderstats");
+    // Names as in SPIDER_MIDDLEWARES_BASE.
+    components.add_spider_middleware<HttpErrorMiddleware>("httperror");
+    components.add_spider_middleware<DepthMiddleware>("depth");
+}
+
+} // namespace trawl

@@ -1,0 +1,149 @@
+#include "downloader/redirect.hpp"
+
+#include "downloader/meta_values.hpp"
+#include "downloader/url_origin.hpp"
+
+#include <trawl/crawler.hpp>
+#include <trawl/url.hpp>
+
+#include <boost/json/array.hpp>
+
+#include <spdlog/spdlog.h>
+
+namespace trawl::middlewares {
+
+namespace {
+
+bool is_redirect_status(int status)
+{
+    return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+}
+
+// meta[key] + [value], keeping what an earlier redirect recorded.
+boost::json::array appended(const boost::json::object& meta, std::string_view key, boost::json::value value)
+{
+    boost::json::array list;
+    if (auto it = meta.find(key); it != meta.end() && it->value().is_array()) {
+        list = it->value().get_array();
+    }
+    list.push_back(std::move(value));
+    return list;
+}
+
+// The absolute URL a Location header points to, or nullopt if it cannot be
+// resolved.
+std::optional<std::string> resolve_location(std::string_view location, const Request& request,
+                                             const Response& response)
+{
+    std::string target;
+    if (auto safe = safe_url_string(location)) {
+        target = std::move(*safe);
+    } else {
+        target = std::string(location);
+    }
+    // "//host/path" keeps the scheme of the request (not of the response
+    // URL, which may differ after a proxy rewrote it), as Scrapy does.
+    if (location.starts_with("//")) {
+        const auto scheme = url_origin(request.url).scheme;
+        auto rest = std::string_view{target};
+        while (rest.starts_with("/")) {
+            rest.remove_prefix(1);
+        }
+        target = (scheme.empty() ? std::string("http") : scheme) + "://" + std::string(rest);
+    }
+    const std::string& base = response.url().empty() ? request.url : response.url();
+    auto joined = urljoin(base, target);
+    if (!joined) {
+        return std::nullopt;
+    }
+    return std::move(*joined);
+}
+
+} // namespace
+
+std::unique_ptr<RedirectMiddleware> RedirectMiddleware::from_crawler(Crawler& crawler)
+{
+    const auto& settings = crawler.settings();
+    if (!settings.get_bool("REDIRECT_ENABLED", true)) {
+        throw NotConfigured("REDIRECT_ENABLED is false");
+    }
+    Options options;
+    options.max_redirect_times = settings.get_int("REDIRECT_MAX_TIMES", 20);
+    options.priority_adjust = settings.get_int("REDIRECT_PRIORITY_ADJUST", 2);
+    return std::make_unique<RedirectMiddleware>(options);
+}
+
+Request RedirectMiddleware::build_redirect_request(const Request& request, const std::string& url, int status)
+{
+    Request redirected = request;
+    redirected.url = url;
+    // A retry's wait was for the old URL; the engine must not apply it again.
+    redirected.meta.erase("retry_delay");
+
+    if ((status == 302 || status == 303) && request.method != "HEAD") {
+        redirected.method = "GET";
+        redirected.body.clear();
+        for (auto name : {"Content-Type", "Content-Length", "Content-Encoding", "Content-Language",
+                          "Content-Location"}) {
+            redirected.headers.erase(name);
+        }
+    }
+
+    const bool has_cookie = redirected.headers.contains("Cookie");
+    const bool has_authorization = redirected.headers.contains("Authorization");
+    if (has_cookie || has_authorization) {
+        const auto from = url_origin(request.url);
+        const auto to = url_origin(url);
+        const bool same_host = from.host == to.host && effective_port(from) == effective_port(to);
+        if (has_cookie && (!same_host || (from.scheme == "https" && to.scheme == "http"))) {
+            redirected.headers.erase("Cookie");
+        }
+        if (has_authorization && (!same_host || from.scheme != to.scheme)) {
+            redirected.headers.erase("Authorization");
+        }
+    }
+    return redirected;
+}
+
+boost::asio::awaitable<ResponseAction> RedirectMiddleware::process_response(const Request& request,
+                                                                            Response response)
+{
+    const int status = response.status();
+    if (meta_flag(request.meta, "dont_redirect") || meta_list_contains(request.meta, "handle_httpstatus_list", status) ||
+        meta_flag(request.meta, "handle_httpstatus_all")) {
+        co_return response;
+    }
+    const auto location = response.headers().get("Location");
+    if (!location || !is_redirect_status(status)) {
+        co_return response;
+    }
+    auto target = resolve_location(*location, request, response);
+    if (!target) {
+        spdlog::warn("Not following the {} redirect of <{} {}>: cannot resolve Location '{}'", status,
+                     request.method, request.url, *location);
+        co_return response;
+    }
+
+    // redirect_ttl lets a request carry a smaller budget than the setting.
+    const auto ttl = meta_int(request.meta, "redirect_ttl").value_or(options_.max_redirect_times);
+    const auto redirects = meta_int(request.meta, "redirect_times").value_or(0) + 1;
+    if (ttl <= 0 || redirects > options_.max_redirect_times) {
+        spdlog::debug("Discarding <{} {}>: max redirections reached", request.method, request.url);
+        ResponseAction ignore = Ignore{"max redirections reached"};
+        co_return ignore;
+    }
+
+    Request redirected = build_redirect_request(request, *target, status);
+    redirected.meta["redirect_times"] = redirects;
+    redirected.meta["redirect_ttl"] = ttl - 1;
+    redirected.meta["redirect_urls"] = appended(request.meta, "redirect_urls", boost::json::value(request.url));
+    redirected.meta["redirect_reasons"] = appended(request.meta, "redirect_reasons", boost::json::value(status));
+    redirected.dont_filter = request.dont_filter;
+    redirected.priority = static_cast<int>(request.priority + options_.priority_adjust);
+    spdlog::debug("Redirecting ({}) to <{} {}> from <{} {}>", status, redirected.method, redirected.url,
+                  request.method, request.url);
+    ResponseAction action = Reschedule{std::move(redirected)};
+    co_return action;
+}
+
+} // namespace trawl::middlewares

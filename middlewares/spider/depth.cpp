@@ -1,0 +1,56 @@
+#include "spider/depth.hpp"
+
+#include "downloader/meta_values.hpp"
+
+#include <trawl/crawler.hpp>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+namespace trawl::middlewares {
+
+std::unique_ptr<DepthMiddleware> DepthMiddleware::from_crawler(Crawler& crawler)
+{
+    const auto& settings = crawler.settings();
+    Options options;
+    options.max_depth = settings.get_int("DEPTH_LIMIT", 0);
+    options.verbose_stats = settings.get_bool("DEPTH_STATS_VERBOSE", false);
+    options.priority = settings.get_int("DEPTH_PRIORITY", 0);
+    return std::make_unique<DepthMiddleware>(options, crawler.stats());
+}
+
+std::exception_ptr DepthMiddleware::process_spider_input(const Response& response)
+{
+    if (options_.verbose_stats && !meta_has(response.request().meta, "depth")) {
+        stats_.inc_value("request_depth_count/0");
+    }
+    return nullptr;
+}
+
+void DepthMiddleware::process_spider_output(const Response& response, std::vector<Output>& output)
+{
+    const auto depth = meta_int(response.request().meta, "depth").value_or(0) + 1;
+    std::erase_if(output, [&](Output& element) {
+        auto* request = std::get_if<Request>(&element);
+        if (!request) {
+            return false;
+        }
+        request->meta["depth"] = depth;
+        if (options_.priority != 0) {
+            request->priority -= static_cast<int>(depth * options_.priority);
+        }
+        if (options_.max_depth > 0 && depth > options_.max_depth) {
+            spdlog::debug("Ignoring link (depth > {}): {}", options_.max_depth, request->url);
+            return true;
+        }
+        if (options_.verbose_stats) {
+            stats_.inc_value(fmt::format("request_depth_count/{}", depth));
+        }
+        stats_.max_value("request_depth_max", static_cast<double>(depth));
+        return false;
+    });
+}
+
+} // namespace trawl::middlewares

@@ -1,0 +1,74 @@
+#include "spider/http_error.hpp"
+
+#include "downloader/meta_values.hpp"
+
+#include <trawl/crawler.hpp>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <charconv>
+
+namespace trawl::middlewares {
+
+std::unique_ptr<HttpErrorMiddleware> HttpErrorMiddleware::from_crawler(Crawler& crawler)
+{
+    const auto& settings = crawler.settings();
+    Options options;
+    options.allow_all = settings.get_bool("HTTPERROR_ALLOW_ALL", false);
+    for (const auto& text : settings.get_list("HTTPERROR_ALLOWED_CODES")) {
+        int code = 0;
+        auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), code);
+        if (ec != std::errc{} || end != text.data() + text.size()) {
+            throw SettingsError(fmt::format("{}: HTTPERROR_ALLOWED_CODES: expected HTTP status codes, got '{}'",
+                                            settings.source("HTTPERROR_ALLOWED_CODES"), text));
+        }
+        options.allowed_codes.insert(code);
+    }
+    return std::make_unique<HttpErrorMiddleware>(std::move(options), crawler.stats());
+}
+
+bool HttpErrorMiddleware::allowed(const Response& response) const
+{
+    const int status = response.status();
+    if (status >= 200 && status < 300) {
+        return true;
+    }
+    const auto& meta = response.request().meta;
+    if (meta_flag(meta, "handle_httpstatus_all")) {
+        return true;
+    }
+    if (meta.contains("handle_httpstatus_list")) {
+        return meta_list_contains(meta, "handle_httpstatus_list", status);
+    }
+    return options_.allow_all || options_.allowed_codes.contains(status);
+}
+
+std::exception_ptr HttpErrorMiddleware::process_spider_input(const Response& response)
+{
+    if (allowed(response)) {
+        return nullptr;
+    }
+    return std::make_exception_ptr(HttpError(response));
+}
+
+std::optional<std::vector<Output>> HttpErrorMiddleware::process_spider_exception(const Response& response,
+                                                                                 std::exception_ptr error)
+{
+    if (!error) {
+        return std::nullopt;
+    }
+    try {
+        std::rethrow_exception(error);
+    } catch (const HttpError&) {
+        stats_.inc_value("httperror/response_ignored_count");
+        stats_.inc_value(fmt::format("httperror/response_ignored_status_count/{}", response.status()));
+        spdlog::info("Ignoring response <{} {}>: HTTP status code is not handled or not allowed",
+                     response.status(), response.url());
+        return std::vector<Output>{};
+    } catch (...) {
+        return std::nullopt;
+    }
+}
+
+} // namespace trawl::middlewares

@@ -1,0 +1,71 @@
+#pragma once
+// Keeps unsuccessful responses (status outside 200-299) away from callbacks
+// (spider middleware, priority 50; Scrapy's HttpErrorMiddleware).
+//
+// A response is let through when its status is allowed by, in this order:
+// meta "handle_httpstatus_all" (true: all); meta "handle_httpstatus_list"
+// (when present it alone decides, even over HTTPERROR_ALLOW_ALL);
+// HTTPERROR_ALLOW_ALL; HTTPERROR_ALLOWED_CODES. (Scrapy's spider attribute
+// handle_httpstatus_list has no equivalent: use the meta key or the setting,
+// which a spider's custom_settings can set.)
+//
+// Otherwise process_spider_input fails the response with an HttpError; the
+// engine hands it to the request's errback (Failure::response is set) and to
+// process_spider_exception, where this middleware counts
+// httperror/response_ignored_count and
+// httperror/response_ignored_status_count/<N>, logs it and swallows it (as
+// Scrapy, whose errback-less HttpErrors end there).
+//
+// Thread-safe: its state is read-only after construction; Stats locks.
+
+#include <trawl/spider_middleware.hpp>
+
+#include <memory>
+#include <set>
+#include <stdexcept>
+
+namespace trawl {
+class Crawler;
+class Stats;
+} // namespace trawl
+
+namespace trawl::middlewares {
+
+/// The failure of a response refused by HttpErrorMiddleware.
+class HttpError : public std::runtime_error {
+public:
+    explicit HttpError(Response response)
+        : std::runtime_error("Ignoring non-200 response"), response_(std::move(response))
+    {
+    }
+    const Response& response() const noexcept { return response_; }
+    int status() const noexcept { return response_.status(); }
+
+private:
+    Response response_;
+};
+
+class HttpErrorMiddleware final : public SpiderMiddleware {
+public:
+    struct Options {
+        bool allow_all = false;
+        std::set<int> allowed_codes;
+    };
+
+    /// Throws SettingsError for a non-numeric HTTPERROR_ALLOWED_CODES entry.
+    static std::unique_ptr<HttpErrorMiddleware> from_crawler(Crawler& crawler);
+    HttpErrorMiddleware(Options options, Stats& stats) : options_(std::move(options)), stats_(stats) {}
+
+    std::exception_ptr process_spider_input(const Response& response) override;
+    std::optional<std::vector<Output>> process_spider_exception(const Response& response,
+                                                                std::exception_ptr error) override;
+
+    /// True if the response may reach its callback.
+    bool allowed(const Response& response) const;
+
+private:
+    Options options_;
+    Stats& stats_;
+};
+
+} // namespace trawl::middlewares

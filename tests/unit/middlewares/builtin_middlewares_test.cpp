@@ -1,0 +1,51 @@
+#include "middleware_test_support.hpp"
+
+#include <builtin_middlewares.hpp>
+
+#include <trawl/components.hpp>
+
+#include <boost/json/parse.hpp>
+
+#include <gtest/gtest.h>
+
+namespace trawl::test {
+namespace {
+
+template <class T>
+std::vector<std::string> names(const std::vector<Components::Built<T>>& built)
+{
+    std::vector<std::string> out;
+    for (const auto& b : built) {
+        out.push_back(b.name);
+    }
+    return out;
+}
+
+TEST(BuiltinMiddlewaresTest, RegisteredUnderTheDefaultSettingsNames)
+{
+    // Only this area's names, so that components other areas have not
+    // registered yet do not matter here.
+    auto crawler = make_crawler(
+        {{"DOWNLOADER_MIDDLEWARES_BASE",
+          boost::json::parse(R"({"offsite": 50, "downloadtimeout": 350, "defaultheaders": 400, "useragent": 500,
+                                 "retry": 550, "httpcompression": 590, "redirect": 600, "downloaderstats": 850})")},
+         {"SPIDER_MIDDLEWARES_BASE", boost::json::parse(R"({"httperror": 50, "depth": 900})")}});
+    Components components;
+    register_builtin_middlewares(components);
+    EXPECT_EQ(names(components.build_downloader_middlewares(*crawler)),
+              (std::vector<std::string>{"offsite", "downloadtimeout", "defaultheaders", "useragent", "retry",
+                                        "httpcompression", "redirect", "downloaderstats"}));
+    EXPECT_EQ(names(components.build_spider_middlewares(*crawler)), (std::vector<std::string>{"httperror", "depth"}));
+}
+
+TEST(BuiltinMiddlewaresTest, NotConfiguredOnesAreLeftOut)
+{
+    auto crawler = make_crawler({{"DOWNLOADER_MIDDLEWARES_BASE", boost::json::parse(R"({"retry": 550, "redirect": 600})")},
+                                 {"RETRY_ENABLED", false}});
+    Components components;
+    register_builtin_middlewares(components);
+    EXPECT_EQ(names(components.build_downloader_middlewares(*crawler)), (std::vector<std::string>{"redirect"}));
+}
+
+} // namespace
+} // namespace trawl::test
