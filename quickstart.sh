@@ -47,8 +47,9 @@ build() {
   [ "${1:-}" = "--" ] && shift
   export CCACHE_BASEDIR="$root" CCACHE_SLOPPINESS=pch_defines,time_macros CCACHE_NOHASHDIR=1
   say "building in $dir"
-  cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" > "$dir.configure.log" 2>&1 ||
-    { cat "$dir.configure.log"; exit 1; }
+  mkdir -p "$dir"
+  cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" > "$dir/configure.log" 2>&1 ||
+    { cat "$dir/configure.log"; exit 1; }
   cmake --build "$dir" -j "$(nproc)" "${targets[@]}"
 }
 
