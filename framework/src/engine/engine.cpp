@@ -1,6 +1,7 @@
 #include "engine/engine.hpp"
 
 #include <trawl/error.hpp>
+#include <trawl/slots.hpp>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/bind_cancellation_slot.hpp>
@@ -72,6 +73,19 @@ Engine::Engine(Crawler& crawler)
     spider_middlewares_ = components.build_spider_middlewares(crawler_);
     pipelines_ = components.build_pipelines(crawler_);
     extensions_ = components.build_extensions(crawler_);
+
+    crawler_.settings().declare("STATUS_LINE_ENABLED", true);
+    telemetry_.emplace(loop_.get_executor(), crawler_.stats(), settings_.get_seconds("LOOP_LAG_INTERVAL"),
+                       settings_.get_bool("STATUS_LINE_ENABLED", true), [this] {
+                           return detail::EngineGauges{slots_.global_active(), scheduler_->pending_count()};
+                       });
+
+    // Every component has declared the settings it reads by now: what is
+    // left unknown is most likely a typo.
+    for (const auto& warning : settings_.unknown_setting_warnings()) {
+        spdlog::warn("{}", warning);
+    }
+    crawler_.settings().freeze();
 }
 
 Engine::~Engine()
@@ -95,6 +109,11 @@ std::string Engine::run()
             request_close(std::move(reason), at_once);
         });
     });
+    // A close asked for before the handler was in place (the crawl was still
+    // starting) must not be lost.
+    if (auto early = crawler_.close_reason(); !early.empty()) {
+        net::post(loop_, [this, early] { request_close(early, false); });
+    }
     // SIGINT/SIGTERM: the first stops scheduling and lets in-flight work
     // finish; the second cancels it (output written so far is still flushed).
     net::signal_set signals{loop_, SIGINT, SIGTERM};
@@ -132,6 +151,7 @@ net::awaitable<void> Engine::open()
         co_await net::co_spawn(item_pool_, pipeline.component->open_spider(crawler_.spider()), net::use_awaitable);
     }
     start_requests_.emplace(crawler_.spider().start_requests());
+    telemetry_->start();
     crawler_.signals().send(SpiderOpened{});
 }
 
@@ -167,7 +187,8 @@ net::awaitable<void> Engine::main_loop()
 
 void Engine::pull_start_requests()
 {
-    while (!closing_ && !start_requests_done_ && scheduler_->pending_count() < start_backlog_) {
+    // Enqueueing runs as a task, so count the ones under way too.
+    while (!closing_ && !start_requests_done_ && scheduler_->pending_count() + start_enqueues_ < start_backlog_) {
         std::optional<Request> request;
         try {
             request = start_requests_->next();
@@ -185,7 +206,8 @@ void Engine::pull_start_requests()
         }
         if (keep) {
             ++tasks_;  // until enqueued
-            spawn_task(enqueue_task(std::move(*request)));
+            ++start_enqueues_;
+            spawn_task(enqueue_start_request(std::move(*request)));
         }
     }
 }
@@ -200,8 +222,12 @@ void Engine::start_ready_downloads()
         if (!request) {
             return;
         }
+        // Take the slot now, not when the task starts: the scheduler must see
+        // it busy when it picks the next request.
+        auto key = slot_key(*request);
+        slots_.start(key);
         ++tasks_;
-        spawn_task(process_request(std::move(*request)));
+        spawn_task(process_request(std::move(*request), std::move(key)));
     }
 }
 
@@ -273,6 +299,7 @@ net::awaitable<void> Engine::close(std::string reason)
             spdlog::error("pipeline {} failed to close: {}", pipeline.name, e.what());
         }
     }
+    telemetry_->finish(downloader_->stats());
     crawler_.signals().send(SpiderClosed{reason});
     crawler_.spider().closed(reason);
     downloader_->close();

@@ -10,6 +10,7 @@
 // middlewares (parse pool) and the pipelines (item thread). State is touched
 // only on the loop thread, so it needs no locks.
 
+#include "engine/telemetry.hpp"
 #include "frontier/slots.hpp"
 
 #include <trawl/callback.hpp>
@@ -61,6 +62,18 @@ private:
     void wake();
     void request_close(std::string reason, bool at_once);
 
+    // Holds a download slot; releasing it wakes the loop.
+    struct SlotHold {
+        SlotHold(Engine& engine, std::string key) : engine_(engine), key_(std::move(key)) {}
+        ~SlotHold()
+        {
+            engine_.slots_.finish(key_);
+            engine_.wake();
+        }
+        Engine& engine_;
+        std::string key_;
+    };
+
     // Counts a task in `tasks_` for its lifetime; ending one wakes the loop.
     struct TaskGuard {
         explicit TaskGuard(Engine& engine) : engine_(engine) {}
@@ -75,14 +88,14 @@ private:
     void spawn_task(Work work);
 
     // engine_download.cpp: the downloader middleware chain, slots, sub-requests.
-    boost::asio::awaitable<void> process_request(Request request);
+    boost::asio::awaitable<void> process_request(Request request, std::string slot);
     boost::asio::awaitable<DownloadOutcome> download(Request& request);
-    boost::asio::awaitable<DownloadOutcome> download_in_slot(Request& request);
     boost::asio::awaitable<void> wait_for_slot(const std::string& key);
     boost::asio::awaitable<void> enqueue(Request request);
-    boost::asio::awaitable<void> enqueue_task(Request request);
+    boost::asio::awaitable<void> enqueue_start_request(Request request);
     boost::asio::awaitable<DownloadResult> fetch_for_callback(Request request);
     void reschedule(Request request);
+    boost::asio::awaitable<void> enqueue_later(Request request, double delay_seconds);
 
     // engine_scrape.cpp: callbacks on the parse pool, their output, items.
     boost::asio::awaitable<void> scrape(Response response);
@@ -90,7 +103,7 @@ private:
     boost::asio::awaitable<void> drive(Callback callback, std::optional<Response> response);
     boost::asio::awaitable<void> handle_output(std::vector<Output> output, std::string from_url);
     boost::asio::awaitable<void> send_item(Item item, std::string from_url);
-    boost::asio::awaitable<ItemAction> run_pipelines(Item item);
+    boost::asio::awaitable<ItemAction> run_pipelines(std::shared_ptr<const Item> item);
     void log_callback_error(const std::exception_ptr& error, const std::string& url);
 
     Crawler& crawler_;
@@ -113,6 +126,7 @@ private:
     std::optional<Generator<Request>> start_requests_;
     bool start_requests_done_ = false;
     std::size_t tasks_ = 0;             // requests in progress: download, parse, delayed retries
+    std::size_t start_enqueues_ = 0;    // start requests on their way into the scheduler
     std::size_t items_in_flight_ = 0;   // items in pipelines
     std::size_t parse_bytes_ = 0;       // bytes of responses waiting for or in callbacks
     std::size_t max_items_in_flight_;
@@ -121,6 +135,7 @@ private:
     boost::asio::steady_timer wakeup_;
     std::vector<std::shared_ptr<boost::asio::steady_timer>> waiters_;  // woken by wake()
     std::list<boost::asio::cancellation_signal> task_signals_;
+    std::optional<detail::Telemetry> telemetry_;
     bool closing_ = false;
     bool cancelled_ = false;
     std::string close_reason_;

@@ -27,8 +27,12 @@ net::awaitable<void> Engine::enqueue(Request request)
     wake();
 }
 
-net::awaitable<void> Engine::enqueue_task(Request request)
+net::awaitable<void> Engine::enqueue_start_request(Request request)
 {
+    struct Counted {
+        std::size_t& count;
+        ~Counted() { --count; }
+    } counted{start_enqueues_};
     TaskGuard guard{*this};
     co_await enqueue(std::move(request));
 }
@@ -43,21 +47,28 @@ void Engine::reschedule(Request request)
         delay = it->value().to_number<double>();
     }
     ++tasks_;
-    spawn_task([this, request = std::move(request), delay]() mutable -> net::awaitable<void> {
-        TaskGuard guard{*this};
-        if (delay > 0) {
-            net::steady_timer timer{loop_, std::chrono::duration_cast<std::chrono::nanoseconds>(
-                                               std::chrono::duration<double>(delay))};
-            co_await timer.async_wait(net::use_awaitable);
-        }
-        co_await enqueue(std::move(request));
-    }());
+    spawn_task(enqueue_later(std::move(request), delay));
 }
 
-net::awaitable<void> Engine::process_request(Request request)
+// A member coroutine, not a lambda: a coroutine lambda's captures live in
+// the lambda object, which is gone once the spawning statement ends.
+net::awaitable<void> Engine::enqueue_later(Request request, double delay_seconds)
 {
     TaskGuard guard{*this};
-    auto outcome = co_await download_in_slot(request);
+    if (delay_seconds > 0) {
+        net::steady_timer timer{loop_, std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                           std::chrono::duration<double>(delay_seconds))};
+        co_await timer.async_wait(net::use_awaitable);
+    }
+    co_await enqueue(std::move(request));
+}
+
+net::awaitable<void> Engine::process_request(Request request, std::string slot)
+{
+    TaskGuard guard{*this};
+    std::optional<SlotHold> hold{std::in_place, *this, std::move(slot)};
+    auto outcome = co_await download(request);
+    hold.reset();  // the slot is for downloading; parsing does not hold it
     if (auto* response = std::get_if<Response>(&outcome)) {
         co_await scrape(std::move(*response));
     } else if (auto* failure = std::get_if<Failure>(&outcome)) {
@@ -75,7 +86,15 @@ net::awaitable<DownloadResult> Engine::fetch_for_callback(Request request)
     // awaiting it gets the final answer; the middlewares' own limits (retry
     // times, redirect times, in meta) end the loop.
     while (true) {
-        auto outcome = co_await download_in_slot(request);
+        // A sub-request is not in the scheduler: it waits for its slot here.
+        auto key = slot_key(request);
+        if (!slots_.ready(key)) {
+            co_await wait_for_slot(key);
+        }
+        slots_.start(key);
+        std::optional<SlotHold> hold{std::in_place, *this, std::move(key)};
+        auto outcome = co_await download(request);
+        hold.reset();
         if (auto* response = std::get_if<Response>(&outcome)) {
             co_return std::move(*response);
         }
@@ -92,27 +111,6 @@ net::awaitable<DownloadResult> Engine::fetch_for_callback(Request request)
             co_await timer.async_wait(net::use_awaitable);
         }
     }
-}
-
-net::awaitable<Engine::DownloadOutcome> Engine::download_in_slot(Request& request)
-{
-    // The scheduler hands out a request only when its slot is ready; a
-    // sub-request from a callback waits for its slot here.
-    const auto key = slot_key(request);
-    if (!slots_.ready(key)) {
-        co_await wait_for_slot(key);
-    }
-    slots_.start(key);
-    struct SlotRelease {
-        Engine& engine;
-        const std::string& key;
-        ~SlotRelease()
-        {
-            engine.slots_.finish(key);
-            engine.wake();
-        }
-    } release{*this, key};
-    co_return co_await download(request);
 }
 
 net::awaitable<void> Engine::wait_for_slot(const std::string& key)

@@ -178,8 +178,11 @@ net::awaitable<void> Engine::handle_output(std::vector<Output> output, std::stri
     }
 }
 
-net::awaitable<ItemAction> Engine::run_pipelines(Item item)
+net::awaitable<ItemAction> Engine::run_pipelines(std::shared_ptr<const Item> original)
 {
+    // The copy is made here, on the item thread, not on the loop; the
+    // original stays for the signals (item_dropped reports the item).
+    Item item = *original;
     for (auto& pipeline : pipelines_) {
         auto action = co_await pipeline.component->process_item(std::move(item), crawler_.spider());
         if (auto* drop = std::get_if<Drop>(&action)) {
@@ -201,7 +204,7 @@ net::awaitable<void> Engine::send_item(Item item, std::string from_url)
     }
     ++items_in_flight_;
     auto shared = std::make_shared<Item>(std::move(item));
-    net::co_spawn(item_pool_, run_pipelines(*shared),
+    net::co_spawn(item_pool_, run_pipelines(shared),
                   net::bind_executor(loop_, [this, shared, from_url](std::exception_ptr error, ItemAction action) {
                       if (error) {
                           spdlog::error("Error processing item {} from <{}>: {}", shared->kind(), from_url,

@@ -1,0 +1,217 @@
+// Engine behaviour beyond the basic crawl: forced shutdown, politeness
+// delays, built-in middlewares in the loop (retry with backoff, redirects,
+// depth), items from described structs, several crawlers in one process.
+
+#include "support/test_server.hpp"
+
+#include <trawl/crawler.hpp>
+#include <trawl/spider.hpp>
+
+#include <boost/describe/class.hpp>
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <mutex>
+#include <thread>
+
+namespace trawl::testing {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point start)
+{
+    return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// Records the URL of every response its callbacks see; follows the links a
+// page lists when `follow` is set.
+class RecordingSpider final : public Spider {
+public:
+    RecordingSpider(std::vector<std::string> urls, bool follow = false) : follow_(follow)
+    {
+        name = "recording";
+        start_urls = std::move(urls);
+    }
+    Callback parse(Response response) override
+    {
+        seen.with([&](std::vector<std::string>& urls) { urls.push_back(response.url()); });
+        if (!follow_) {
+            co_return;
+        }
+        std::string_view body = response.body();
+        for (auto at = body.find("href=\""); at != std::string_view::npos; at = body.find("href=\"", at)) {
+            at += 6;
+            auto end = body.find('"', at);
+            co_yield response.follow(body.substr(at, end - at));
+        }
+    }
+    std::vector<std::string> urls() { return seen.with([](std::vector<std::string>& urls) { return urls; }); }
+
+private:
+    Guarded<std::vector<std::string>> seen;
+    bool follow_;
+};
+
+Settings quiet(std::initializer_list<std::pair<std::string_view, boost::json::value>> values)
+{
+    Settings settings;
+    settings.set("LOG_LEVEL", "WARNING", SettingPriority::project);
+    for (const auto& [name, value] : values) {
+        settings.set(name, value, SettingPriority::project);
+    }
+    return settings;
+}
+
+TEST(EngineFeatures, ASecondCloseCancelsInFlightWork)
+{
+    TestServer server;
+    std::vector<std::string> urls;
+    for (int i = 0; i < 8; ++i) {
+        urls.push_back(server.url("/delay/5000?n=" + std::to_string(i)));
+    }
+    auto spider = std::make_unique<RecordingSpider>(urls);
+    auto* recording = spider.get();
+    Crawler crawler{std::move(spider), quiet({{"CONCURRENT_REQUESTS", 4}})};
+    std::string reason;
+    const auto start = Clock::now();
+    std::thread runner([&] { reason = crawler.crawl(); });
+    std::this_thread::sleep_for(std::chrono::milliseconds{200});
+    crawler.close_spider("shutdown");  // graceful: would wait for the 5 s downloads
+    crawler.close_spider("shutdown");  // forced: cancels them
+    runner.join();
+    EXPECT_EQ(reason, "shutdown");
+    EXPECT_LT(seconds_since(start), 2.0);
+    EXPECT_TRUE(recording->urls().empty());
+}
+
+TEST(EngineFeatures, DownloadDelaySpacesRequestsToOneHost)
+{
+    TestServer server;
+    std::vector<std::string> urls;
+    for (int i = 0; i < 6; ++i) {
+        urls.push_back(server.url("/bytes/" + std::to_string(i + 1)));
+    }
+    auto spider = std::make_unique<RecordingSpider>(urls);
+    auto* recording = spider.get();
+    Crawler crawler{std::move(spider),
+                    quiet({{"DOWNLOAD_DELAY", 0.1}, {"RANDOMIZE_DOWNLOAD_DELAY", false}})};
+    const auto start = Clock::now();
+    EXPECT_EQ(crawler.crawl(), "finished");
+    EXPECT_EQ(recording->urls().size(), 6u);
+    EXPECT_GE(seconds_since(start), 0.5);  // five gaps of 0.1 s between six starts
+}
+
+TEST(EngineFeatures, RetriesWithBackoffThenGivesUp)
+{
+    TestServer server;
+    auto spider = std::make_unique<RecordingSpider>(std::vector<std::string>{server.url("/status/503")});
+    auto* recording = spider.get();
+    Crawler crawler{std::move(spider),
+                    quiet({{"RETRY_TIMES", 2}, {"RETRY_BACKOFF_BASE", 0.1}, {"RETRY_BACKOFF_MAX", 1}})};
+    const auto start = Clock::now();
+    EXPECT_EQ(crawler.crawl(), "finished");
+    EXPECT_GE(seconds_since(start), 0.3);  // 0.1 s, then 0.2 s
+    EXPECT_EQ(crawler.stats().get_number("retry/count"), 2);
+    EXPECT_EQ(crawler.stats().get_number("retry/max_reached"), 1);
+    EXPECT_EQ(crawler.stats().get_number("downloader/response_status_count/503"), 3);
+    EXPECT_TRUE(recording->urls().empty());  // httperror keeps the 503 from the callback
+    EXPECT_EQ(server.requests_served(), 3u);
+}
+
+TEST(EngineFeatures, RedirectsAreFollowedToTheFinalPage)
+{
+    TestServer server;
+    auto spider = std::make_unique<RecordingSpider>(std::vector<std::string>{server.url("/redirect-chain/3")});
+    auto* recording = spider.get();
+    Crawler crawler{std::move(spider), quiet({})};
+    EXPECT_EQ(crawler.crawl(), "finished");
+    EXPECT_EQ(recording->urls(), std::vector<std::string>{server.url("/redirect-chain/0")});
+}
+
+TEST(EngineFeatures, DepthLimitStopsFollowing)
+{
+    TestServer server;
+    auto spider = std::make_unique<RecordingSpider>(std::vector<std::string>{server.url("/links/0?count=3")}, true);
+    auto* recording = spider.get();
+    Crawler crawler{std::move(spider), quiet({{"DEPTH_LIMIT", 2}})};
+    EXPECT_EQ(crawler.crawl(), "finished");
+    EXPECT_EQ(recording->urls().size(), 1u + 3u + 9u);  // depths 0, 1 and 2
+    EXPECT_EQ(crawler.stats().get_number("request_depth_max"), 2);
+}
+
+struct Book {
+    std::string title;
+    double price;
+    std::vector<std::string> tags;
+};
+BOOST_DESCRIBE_STRUCT(Book, (), (title, price, tags))
+
+class BookSpider final : public Spider {
+public:
+    explicit BookSpider(std::string url)
+    {
+        name = "books";
+        start_urls = {std::move(url)};
+    }
+    Callback parse(Response) override
+    {
+        Book book{"Dune", 9.5, {"sf", "classic"}};
+        co_yield Item::from("book", book);
+    }
+};
+
+class KeepPipeline final : public ItemPipeline {
+public:
+    explicit KeepPipeline(std::vector<Item>& items) : items_(items) {}
+    boost::asio::awaitable<ItemAction> process_item(Item item, Spider&) override
+    {
+        items_.push_back(item);  // one pipeline thread: no lock needed
+        co_return item;
+    }
+
+private:
+    std::vector<Item>& items_;
+};
+
+TEST(EngineFeatures, DescribedStructsAreItems)
+{
+    TestServer server;
+    std::vector<Item> items;
+    Crawler crawler{std::make_unique<BookSpider>(server.url("/bytes/1")), quiet({})};
+    crawler.components().add_pipeline("keep", [&](Crawler&) { return std::make_unique<KeepPipeline>(items); });
+    crawler.settings().set("ITEM_PIPELINES", boost::json::object{{"keep", 1}}, SettingPriority::project);
+    EXPECT_EQ(crawler.crawl(), "finished");
+    ASSERT_EQ(items.size(), 1u);
+    EXPECT_EQ(items[0].kind(), "book");
+    EXPECT_EQ(items[0].fields().at("title"), "Dune");
+    EXPECT_EQ(items[0].fields().at("price"), 9.5);
+    EXPECT_EQ(items[0].fields().at("tags").as_array().size(), 2u);
+}
+
+TEST(EngineFeatures, SeveralCrawlersRunInOneProcess)
+{
+    TestServer server{TestServerOptions{.site_pages = 300}};
+    std::vector<std::size_t> counts(3);
+    std::vector<std::thread> threads;
+    for (std::size_t i = 0; i < counts.size(); ++i) {
+        threads.emplace_back([&, i] {
+            auto spider = std::make_unique<RecordingSpider>(std::vector<std::string>{server.url("/page/0")}, true);
+            spider->allowed_domains = {"127.0.0.1"};
+            auto* recording = spider.get();
+            Crawler crawler{std::move(spider), quiet({})};
+            crawler.crawl();
+            counts[i] = recording->urls().size();
+        });
+    }
+    for (auto& t : threads) {
+        t.join();
+    }
+    for (auto count : counts) {
+        EXPECT_EQ(count, 300u);
+    }
+}
+
+} // namespace
+} // namespace trawl::testing
