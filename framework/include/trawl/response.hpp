@@ -7,6 +7,7 @@
 #include <trawl/request.hpp>
 
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -14,6 +15,20 @@
 namespace trawl {
 
 struct FetchOperation;
+class Selector;     // <trawl/selector.hpp>
+class SelectorList; // <trawl/selector.hpp>
+
+namespace detail {
+/// The parsed body behind Response::selector(). It sits next to the
+/// response's Data in the same allocation, so every copy of a Response
+/// handle shares it. The first call parses the body (under the mutex, so
+/// two threads asking at once still parse it once); later calls copy the
+/// cached Selector. Never copied: a new Data means a new, empty cache.
+struct ResponseSelectorCache {
+    std::mutex mutex;
+    std::shared_ptr<const Selector> selector;
+};
+} // namespace detail
 
 class Response {
 public:
@@ -32,7 +47,7 @@ public:
     /// An empty response (no URL, status 0); exists so Response can be a
     /// coroutine result. Shares one static empty Data: costs no allocation.
     Response();
-    explicit Response(Data data) : data_(std::make_shared<const Data>(std::move(data))) {}
+    explicit Response(Data data);
 
     const std::string& url() const noexcept { return data_->url; }
     int status() const noexcept { return data_->status; }
@@ -57,18 +72,46 @@ public:
     FetchOperation fetch(std::string_view url) const;
     FetchOperation fetch(Request request) const;
 
+    /// The body parsed as a document (include <trawl/selector.hpp> to use
+    /// the result). HTML unless the Content-Type is XML (text/xml,
+    /// application/xml, */*+xml except XHTML) or, without a Content-Type,
+    /// the body starts with "<?xml" and has no "<html"; decoded with the
+    /// Content-Type's charset, else as UTF-8. Parsed lazily, once per
+    /// response (all copies of the handle share the result), thread-safely.
+    /// Throws std::length_error for a body over Selector::max_document_size.
+    Selector selector() const;
+    /// selector().css(query) / selector().xpath(query).
+    SelectorList css(std::string_view query) const;
+    SelectorList xpath(std::string_view query) const;
+
 private:
-    std::shared_ptr<const Data> data_;
+    /// One allocation holds the data and the parse cache.
+    struct Shared {
+        explicit Shared(Data d) : data(std::move(d)) {}
+        Data data;
+        detail::ResponseSelectorCache selector_cache;
+    };
+
+    std::shared_ptr<const Data> data_;                   ///< aliases Shared::data
+    detail::ResponseSelectorCache* selector_cache_ = nullptr; ///< in the same Shared as *data_
 };
+
+inline Response::Response(Data data)
+{
+    auto shared = std::make_shared<Shared>(std::move(data));
+    selector_cache_ = &shared->selector_cache;
+    data_ = std::shared_ptr<const Data>(shared, &shared->data);
+}
 
 inline Response::Response()
 {
-    static const auto empty = [] {
+    static const Response empty = [] {
         Data data;
         data.status = 0;
-        return std::make_shared<const Data>(std::move(data));
+        return Response(std::move(data));
     }();
-    data_ = empty;
+    data_ = empty.data_;
+    selector_cache_ = empty.selector_cache_;
 }
 
 inline bool Response::has_flag(std::string_view flag) const noexcept

@@ -1,0 +1,410 @@
+#include "feed_text.hpp"
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <cmath>
+#include <cstdlib>
+#include <stdexcept>
+#include <string>
+
+namespace trawl::feed {
+
+namespace {
+
+bool in_range(unsigned char byte, unsigned char low, unsigned char high) noexcept
+{
+    return byte >= low && byte <= high;
+}
+
+void append_indent(std::string& out, int spaces)
+{
+    out.push_back('\n');
+    out.append(static_cast<std::size_t>(std::max(spaces, 0)), ' ');
+}
+
+void append_hex4(std::string& out, unsigned value)
+{
+    static constexpr char digits[] = "0123456789abcdef";
+    out += "\\u";
+    for (int shift = 12; shift >= 0; shift -= 4) {
+        out.push_back(digits[(value >> shift) & 0xF]);
+    }
+}
+
+std::string lowercase(std::string_view text)
+{
+    std::string out(text);
+    std::transform(out.begin(), out.end(), out.begin(),
+                   [](unsigned char c) { return static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c); });
+    return out;
+}
+
+} // namespace
+
+std::size_t decode_utf8(std::string_view text, std::size_t pos, char32_t& code_point) noexcept
+{
+    const auto lead = static_cast<unsigned char>(text[pos]);
+    if (lead < 0x80) {
+        code_point = lead;
+        return 1;
+    }
+    // The second byte's range depends on the lead byte (Unicode table 3-7):
+    // that is what rules out overlong forms, surrogates and > U+10FFFF.
+    std::size_t length = 0;
+    unsigned char low = 0x80;
+    unsigned char high = 0xBF;
+    char32_t value = 0;
+    if (in_range(lead, 0xC2, 0xDF)) {
+        length = 2;
+        value = lead & 0x1F;
+    } else if (in_range(lead, 0xE0, 0xEF)) {
+        length = 3;
+        value = lead & 0x0F;
+        low = lead == 0xE0 ? 0xA0 : 0x80;
+        high = lead == 0xED ? 0x9F : 0xBF;
+    } else if (in_range(lead, 0xF0, 0xF4)) {
+        length = 4;
+        value = lead & 0x07;
+        low = lead == 0xF0 ? 0x90 : 0x80;
+        high = lead == 0xF4 ? 0x8F : 0xBF;
+    } else {
+        code_point = replacement_character;
+        return 1;
+    }
+    for (std::size_t i = 1; i < length; ++i) {
+        if (pos + i >= text.size()) {
+            code_point = replacement_character;
+            return i;
+        }
+        const auto byte = static_cast<unsigned char>(text[pos + i]);
+        if (!in_range(byte, i == 1 ? low : 0x80, i == 1 ? high : 0xBF)) {
+            code_point = replacement_character;
+            return i;
+        }
+        value = (value << 6) | (byte & 0x3F);
+    }
+    code_point = value;
+    return length;
+}
+
+void append_utf8(std::string& out, char32_t code_point)
+{
+    if (code_point < 0x80) {
+        out.push_back(static_cast<char>(code_point));
+    } else if (code_point < 0x800) {
+        out.push_back(static_cast<char>(0xC0 | (code_point >> 6)));
+        out.push_back(static_cast<char>(0x80 | (code_point & 0x3F)));
+    } else if (code_point < 0x10000) {
+        out.push_back(static_cast<char>(0xE0 | (code_point >> 12)));
+        out.push_back(static_cast<char>(0x80 | ((code_point >> 6) & 0x3F)));
+        out.push_back(static_cast<char>(0x80 | (code_point & 0x3F)));
+    } else {
+        out.push_back(static_cast<char>(0xF0 | (code_point >> 18)));
+        out.push_back(static_cast<char>(0x80 | ((code_point >> 12) & 0x3F)));
+        out.push_back(static_cast<char>(0x80 | ((code_point >> 6) & 0x3F)));
+        out.push_back(static_cast<char>(0x80 | (code_point & 0x3F)));
+    }
+}
+
+std::string valid_utf8(std::string_view text)
+{
+    std::string out;
+    out.reserve(text.size());
+    std::size_t pos = 0;
+    while (pos < text.size()) {
+        // Runs of ASCII, the common case, are copied as they are.
+        const std::size_t start = pos;
+        while (pos < text.size() && static_cast<unsigned char>(text[pos]) < 0x80) {
+            ++pos;
+        }
+        out.append(text.substr(start, pos - start));
+        if (pos == text.size()) {
+            break;
+        }
+        char32_t code_point = 0;
+        const std::size_t length = decode_utf8(text, pos, code_point);
+        if (code_point == replacement_character) {
+            append_utf8(out, code_point);
+        } else {
+            out.append(text.substr(pos, length));
+        }
+        pos += length;
+    }
+    return out;
+}
+
+std::string python_float(double value)
+{
+    if (std::isnan(value)) {
+        return "nan";
+    }
+    if (std::isinf(value)) {
+        return value < 0 ? "-inf" : "inf";
+    }
+    // to_chars gives the shortest digits that read back the same value,
+    // which is also what Python's repr picks; only the layout differs.
+    std::array<char, 64> buffer{};
+    const auto result = std::to_chars(buffer.data(), buffer.data() + buffer.size(), value,
+                                      std::chars_format::scientific);
+    const std::string_view text(buffer.data(), static_cast<std::size_t>(result.ptr - buffer.data()));
+    const bool negative = text.front() == '-';
+    const std::size_t e = text.find('e');
+    std::string digits;
+    for (const char c : text.substr(negative ? 1 : 0, e - (negative ? 1 : 0))) {
+        if (c != '.') {
+            digits.push_back(c);
+        }
+    }
+    const int exponent = std::atoi(std::string(text.substr(e + 1)).c_str());
+    // Python's rule (format_float_short, mode 'r'): the point sits after
+    // `point` digits; fixed notation when -4 < point <= 16.
+    const int point = exponent + 1;
+    const int count = static_cast<int>(digits.size());
+    std::string out = negative ? "-" : "";
+    if (point > -4 && point <= 16) {
+        if (point <= 0) {
+            out += "0.";
+            out.append(static_cast<std::size_t>(-point), '0');
+            out += digits;
+        } else if (point >= count) {
+            out += digits;
+            out.append(static_cast<std::size_t>(point - count), '0');
+            out += ".0";
+        } else {
+            out += digits.substr(0, static_cast<std::size_t>(point));
+            out += '.';
+            out += digits.substr(static_cast<std::size_t>(point));
+        }
+        return out;
+    }
+    out += digits.front();
+    if (count > 1) {
+        out += '.';
+        out += digits.substr(1);
+    }
+    out += exponent < 0 ? "e-" : "e+";
+    const int magnitude = std::abs(exponent);
+    if (magnitude < 10) {
+        out += '0';
+    }
+    out += std::to_string(magnitude);
+    return out;
+}
+
+std::string python_scalar_text(const boost::json::value& value, std::string_view null_text)
+{
+    switch (value.kind()) {
+    case boost::json::kind::null:
+        return std::string(null_text);
+    case boost::json::kind::bool_:
+        return value.get_bool() ? "True" : "False";
+    case boost::json::kind::int64:
+        return std::to_string(value.get_int64());
+    case boost::json::kind::uint64:
+        return std::to_string(value.get_uint64());
+    case boost::json::kind::double_:
+        return python_float(value.get_double());
+    case boost::json::kind::string:
+        return valid_utf8(value.get_string());
+    case boost::json::kind::array:
+    case boost::json::kind::object:
+        break;
+    }
+    throw std::logic_error("python_scalar_text: not a scalar");
+}
+
+void append_json_string(std::string& out, std::string_view text, bool ensure_ascii)
+{
+    out.push_back('"');
+    std::size_t pos = 0;
+    while (pos < text.size()) {
+        char32_t c = 0;
+        const std::size_t length = decode_utf8(text, pos, c);
+        switch (c) {
+        case '"': out += "\\\""; break;
+        case '\\': out += "\\\\"; break;
+        case '\n': out += "\\n"; break;
+        case '\r': out += "\\r"; break;
+        case '\t': out += "\\t"; break;
+        case '\b': out += "\\b"; break;
+        case '\f': out += "\\f"; break;
+        default:
+            if (c < 0x20 || (ensure_ascii && c > 0x7E)) {
+                if (c > 0xFFFF) {
+                    const char32_t v = c - 0x10000;
+                    append_hex4(out, 0xD800 | (v >> 10));
+                    append_hex4(out, 0xDC00 | (v & 0x3FF));
+                } else {
+                    append_hex4(out, c);
+                }
+            } else if (c == replacement_character) {
+                append_utf8(out, c);
+            } else {
+                out.append(text.substr(pos, length));
+            }
+        }
+        pos += length;
+    }
+    out.push_back('"');
+}
+
+void append_json(std::string& out, const boost::json::value& value, const JsonStyle& style, int depth)
+{
+    const int indent = style.indent.value_or(0);
+    switch (value.kind()) {
+    case boost::json::kind::null:
+        out += "null";
+        return;
+    case boost::json::kind::bool_:
+        out += value.get_bool() ? "true" : "false";
+        return;
+    case boost::json::kind::int64:
+    case boost::json::kind::uint64:
+        out += python_scalar_text(value, "");
+        return;
+    case boost::json::kind::double_:
+        out += std::isfinite(value.get_double()) ? python_float(value.get_double()) : "null";
+        return;
+    case boost::json::kind::string:
+        append_json_string(out, value.get_string(), style.ensure_ascii);
+        return;
+    case boost::json::kind::array: {
+        const auto& array = value.get_array();
+        if (array.empty()) {
+            out += "[]";
+            return;
+        }
+        out.push_back('[');
+        bool first = true;
+        for (const auto& element : array) {
+            if (!first) {
+                out += style.indent ? "," : ", ";
+            }
+            first = false;
+            if (style.indent) {
+                append_indent(out, indent * (depth + 1));
+            }
+            append_json(out, element, style, depth + 1);
+        }
+        if (style.indent) {
+            append_indent(out, indent * depth);
+        }
+        out.push_back(']');
+        return;
+    }
+    case boost::json::kind::object: {
+        const auto& object = value.get_object();
+        if (object.empty()) {
+            out += "{}";
+            return;
+        }
+        out.push_back('{');
+        bool first = true;
+        for (const auto& member : object) {
+            if (!first) {
+                out += style.indent ? "," : ", ";
+            }
+            first = false;
+            if (style.indent) {
+                append_indent(out, indent * (depth + 1));
+            }
+            append_json_string(out, member.key(), style.ensure_ascii);
+            out += ": ";
+            append_json(out, member.value(), style, depth + 1);
+        }
+        if (style.indent) {
+            append_indent(out, indent * depth);
+        }
+        out.push_back('}');
+        return;
+    }
+    }
+}
+
+void append_item_json(std::string& out, const Item& item, const FeedExporterOptions& options,
+                      const JsonStyle& style)
+{
+    const int indent = style.indent.value_or(0);
+    bool any = false;
+    out.push_back('{');
+    for_each_exported_field(item, options, [&](std::string_view name, const boost::json::value* value) {
+        if (any) {
+            out += style.indent ? "," : ", ";
+        }
+        any = true;
+        if (style.indent) {
+            append_indent(out, indent);
+        }
+        append_json_string(out, name, style.ensure_ascii);
+        out += ": ";
+        if (value) {
+            append_json(out, *value, style, 1);
+        } else {
+            out += "null";
+        }
+    });
+    if (any && style.indent) {
+        out.push_back('\n');
+    }
+    out.push_back('}');
+}
+
+bool is_utf8_encoding(const std::optional<std::string>& encoding)
+{
+    if (!encoding) {
+        return false;
+    }
+    const std::string name = lowercase(*encoding);
+    if (name == "utf-8" || name == "utf8" || name == "utf_8") {
+        return true;
+    }
+    throw std::invalid_argument("unsupported feed encoding '" + *encoding +
+                                "': trawl writes feeds as UTF-8 (\"utf-8\") or, unset, as Scrapy's default");
+}
+
+std::optional<bool> bool_option(const boost::json::object& kwargs, std::string_view key, std::string_view exporter)
+{
+    const boost::json::value* value = kwargs.if_contains(key);
+    if (!value) {
+        return std::nullopt;
+    }
+    if (!value->is_bool()) {
+        throw std::invalid_argument(std::string(exporter) + " exporter: option '" + std::string(key) +
+                                    "' must be true or false");
+    }
+    return value->get_bool();
+}
+
+std::optional<std::string> string_option(const boost::json::object& kwargs, std::string_view key,
+                                         std::string_view exporter)
+{
+    const boost::json::value* value = kwargs.if_contains(key);
+    if (!value) {
+        return std::nullopt;
+    }
+    if (!value->is_string()) {
+        throw std::invalid_argument(std::string(exporter) + " exporter: option '" + std::string(key) +
+                                    "' must be a string");
+    }
+    return std::string(value->get_string());
+}
+
+void check_known_options(const boost::json::object& kwargs, std::initializer_list<std::string_view> known,
+                         std::string_view exporter)
+{
+    for (const auto& option : kwargs) {
+        if (std::find(known.begin(), known.end(), std::string_view{option.key()}) == known.end()) {
+            std::string names;
+            for (const auto name : known) {
+                names += names.empty() ? "" : ", ";
+                names += name;
+            }
+            throw std::invalid_argument(std::string(exporter) + " exporter: unknown option '" +
+                                        std::string(option.key()) + "' (known: " +
+                                        (names.empty() ? std::string("none") : names) + ")");
+        }
+    }
+}
+
+} // namespace trawl::feed
