@@ -60,23 +60,12 @@ run_tests() {
 }
 
 demo() {
-  # Until the demo crawl exists (issue "command line"): start the bundled
-  # test server on a free port and fetch a page from it with `trawl fetch`.
-  # Globals, not locals: the EXIT trap runs after this function returns.
-  demo_log=$(mktemp)
-  build build trawl trawl-testserver
-  ./build/tests/support/trawl-testserver --port 0 > "$demo_log" &
-  demo_server=$!
-  trap 'kill "$demo_server" 2>/dev/null || true; rm -f "$demo_log"' EXIT
-  for _ in $(seq 100); do grep -q '^listening on ' "$demo_log" && break; sleep 0.1; done
-  local url
-  url=$(sed -n 's/^listening on //p' "$demo_log")
-  [ -n "$url" ] || { echo "the test server did not start" >&2; exit 1; }
-  say "trawl fetch --headers $url/page/1"
-  ./build/framework/src/cli/trawl fetch --nolog --headers "$url/page/1"
-  say "trawl fetch $url/gzip?size=200 (decoded)"
-  ./build/framework/src/cli/trawl fetch --nolog "$url/gzip?size=200"
-  echo
+  # The bundled demo: trawl serves a generated quotes site on 127.0.0.1 and
+  # crawls it with the example spider (spiders/quotes_spider.cpp), writing
+  # items.jsonl and stats.json here. No network needed.
+  build build trawl
+  say "trawl demo"
+  ./build/framework/src/cli/trawl demo
 }
 
 case "${1:-}" in

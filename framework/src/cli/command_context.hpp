@@ -29,6 +29,9 @@ Settings load_settings(const CommonOptions& options);
 /// Sets up the spdlog default logger from LOG_ENABLED, LOG_LEVEL, LOG_FILE.
 void configure_logging(const Settings& settings);
 
+void add_crawl_command(CLI::App& app);
+void add_demo_command(CLI::App& app);
+void add_list_command(CLI::App& app);
 void add_fetch_command(CLI::App& app);
 void add_version_command(CLI::App& app);
 

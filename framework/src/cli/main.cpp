@@ -12,6 +12,9 @@ int main(int argc, char** argv)
 {
     CLI::App app{"trawl: a fast crawling framework with Scrapy's habits", "trawl"};
     app.require_subcommand(1);
+    trawl::cli::add_crawl_command(app);
+    trawl::cli::add_demo_command(app);
+    trawl::cli::add_list_command(app);
     trawl::cli::add_fetch_command(app);
     trawl::cli::add_version_command(app);
     try {

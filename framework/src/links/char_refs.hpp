@@ -1,0 +1,18 @@
+#pragma once
+// HTML character references (&amp; &#39; &#x2F; &copy; ...) for the link
+// scanner: a small table of the references pages actually use, with the
+// HTML5 tokenizer's rules for a reference without its ';'.
+
+#include <string>
+#include <string_view>
+
+namespace trawl::links::detail {
+
+/// Appends `text` to `out` with its character references decoded as
+/// UTF-8. References not in the table stay as written. With
+/// `in_attribute`, a named reference without ';' that is followed by '='
+/// or a letter or digit stays as written, so "?a=1&copy=2" survives in an
+/// href as a browser keeps it.
+void append_decoded(std::string& out, std::string_view text, bool in_attribute);
+
+} // namespace trawl::links::detail

@@ -1,0 +1,17 @@
+#include <builtin_spiders.hpp>
+#include <links_spider.hpp>
+#include <quotes_spider.hpp>
+
+#include <trawl/spider.hpp>
+
+#include <memory>
+
+namespace trawl {
+
+void register_builtin_spiders(SpiderRegistry& registry)
+{
+    registry.add([] { return std::make_unique<spiders::LinksSpider>(); });
+    registry.add([] { return std::make_unique<spiders::QuotesSpider>(); });
+}
+
+} // namespace trawl

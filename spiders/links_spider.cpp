@@ -1,0 +1,220 @@
+#include <links_spider.hpp>
+
+#include <trawl/html_links.hpp>
+#include <trawl/url.hpp>
+
+#include <boost/json/value.hpp>
+
+#include <charconv>
+#include <stdexcept>
+
+namespace trawl::spiders {
+
+namespace {
+
+char to_lower(char c) noexcept { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + ('a' - 'A')) : c; }
+
+std::string lower(std::string_view s)
+{
+    std::string out(s);
+    for (auto& c : out) {
+        c = to_lower(c);
+    }
+    return out;
+}
+
+bool istarts_with(std::string_view s, std::string_view lower_prefix) noexcept
+{
+    if (s.size() < lower_prefix.size()) {
+        return false;
+    }
+    for (std::size_t i = 0; i < lower_prefix.size(); ++i) {
+        if (to_lower(s[i]) != lower_prefix[i]) {
+            return false;
+        }
+    }
+    return true;
+}
+
+// The host of an absolute URL as urljoin writes it (scheme://[user@]host[:port]/...),
+// lower case, without the port; "" if there is none.
+std::string url_host(std::string_view url)
+{
+    const auto scheme_end = url.find("://");
+    if (scheme_end == std::string_view::npos) {
+        return {};
+    }
+    auto authority = url.substr(scheme_end + 3);
+    authority = authority.substr(0, authority.find_first_of("/?#"));
+    if (const auto at = authority.rfind('@'); at != std::string_view::npos) {
+        authority.remove_prefix(at + 1);
+    }
+    if (!authority.empty() && authority.front() == '[') {
+        return lower(authority.substr(0, authority.find(']') + 1));  // an IPv6 literal keeps its brackets
+    }
+    return lower(authority.substr(0, authority.find(':')));
+}
+
+bool parse_flag(const std::string& name, const std::string& value)
+{
+    const auto v = lower(value);
+    if (v == "1" || v == "true" || v == "yes" || v == "on") {
+        return true;
+    }
+    if (v == "0" || v == "false" || v == "no" || v == "off") {
+        return false;
+    }
+    throw std::invalid_argument("links spider: -a " + name + " must be 0 or 1, not '" + value + "'");
+}
+
+std::int64_t meta_depth(const boost::json::object& meta)
+{
+    const auto* depth = meta.if_contains("depth");
+    if (!depth) {
+        return 0;
+    }
+    if (depth->is_int64()) {
+        return depth->get_int64();
+    }
+    if (depth->is_uint64()) {
+        return static_cast<std::int64_t>(depth->get_uint64());
+    }
+    if (depth->is_double()) {
+        return static_cast<std::int64_t>(depth->get_double());
+    }
+    return 0;
+}
+
+// The page that linked here: what we put in meta, else the header a user's
+// start request may carry; null for the start page.
+boost::json::value referer_of(const Request& request)
+{
+    if (const auto* referer = request.meta.if_contains("referer"); referer && referer->is_string()) {
+        return *referer;
+    }
+    if (auto header = request.headers.get("Referer")) {
+        return boost::json::value(boost::json::string_view(header->data(), header->size()));
+    }
+    return nullptr;
+}
+
+bool is_html(const Response& response)
+{
+    if (auto type = response.headers().get("Content-Type")) {
+        while (!type->empty() && (type->front() == ' ' || type->front() == '\t')) {
+            type->remove_prefix(1);
+        }
+        return istarts_with(*type, "text/html") || istarts_with(*type, "application/xhtml+xml");
+    }
+    // No Content-Type: sniff as browsers do for markup.
+    for (const char c : response.body()) {
+        if (c != ' ' && c != '\t' && c != '\r' && c != '\n' && c != '\f') {
+            return c == '<';
+        }
+    }
+    return false;
+}
+
+} // namespace
+
+LinksSpider::LinksSpider() { name = "links"; }
+
+void LinksSpider::opened(Crawler&)
+{
+    const auto start = arguments.find("start_url");
+    if (start == arguments.end() || start->second.empty()) {
+        throw std::invalid_argument("the links spider needs a start URL: -a start_url=URL");
+    }
+    // Written as urljoin writes every link, so that the start page and the
+    // links back to it are the same request to the dupefilter.
+    auto normalized = urljoin(start->second, start->second);
+    if (!normalized || !(istarts_with(*normalized, "http://") || istarts_with(*normalized, "https://"))) {
+        throw std::invalid_argument("links spider: start_url must be an absolute http(s) URL, not '" +
+                                    start->second + "'");
+    }
+    start_url_ = std::move(*normalized);
+    if (const auto hash = start_url_.find('#'); hash != std::string::npos) {
+        start_url_.resize(hash);
+    }
+    host_ = url_host(start_url_);
+    if (host_.empty()) {
+        throw std::invalid_argument("links spider: start_url has no host: '" + start->second + "'");
+    }
+
+    max_depth_.reset();
+    if (const auto depth = arguments.find("max_depth"); depth != arguments.end()) {
+        std::int64_t value = -1;
+        const auto& text = depth->second;
+        const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+        if (ec != std::errc{} || end != text.data() + text.size() || value < 0) {
+            throw std::invalid_argument("links spider: -a max_depth must be a number >= 0, not '" + text + "'");
+        }
+        max_depth_ = value;
+    }
+    same_site_ = true;
+    if (const auto same_site = arguments.find("same_site"); same_site != arguments.end()) {
+        same_site_ = parse_flag("same_site", same_site->second);
+    }
+    // The offsite middleware reads allowed_domains when the spider opens,
+    // after this.
+    allowed_domains.clear();
+    if (same_site_) {
+        allowed_domains.push_back(host_);
+    }
+}
+
+Generator<Request> LinksSpider::start_requests()
+{
+    if (start_url_.empty()) {
+        throw std::invalid_argument("the links spider needs a start URL: -a start_url=URL");
+    }
+    Request request{start_url_};
+    co_yield std::move(request);
+}
+
+bool LinksSpider::follows(std::string_view url) const
+{
+    if (!same_site_) {
+        return true;
+    }
+    // The offsite middleware's rule: the host or one of its subdomains.
+    const auto host = url_host(url);
+    return host == host_ ||
+           (host.size() > host_.size() && host.ends_with(host_) && host[host.size() - host_.size() - 1] == '.');
+}
+
+Callback LinksSpider::parse(Response response)
+{
+    const Request& request = response.request();
+    const std::int64_t depth = meta_depth(request.meta);
+    const bool html = is_html(response);
+    PageLinks page;
+    if (html) {
+        page = scan_links(response.body());
+    }
+
+    Item item{"page"};
+    item["url"] = response.url();
+    item["status"] = response.status();
+    item["title"] = page.title;
+    item["depth"] = depth;
+    item["referer"] = referer_of(request);
+    co_yield std::move(item);
+
+    if (!html || (max_depth_ && depth >= *max_depth_)) {
+        co_return;
+    }
+    auto links = resolve_links(page, response.url());
+    for (auto& url : links) {
+        if (!follows(url)) {
+            continue;
+        }
+        Request next{std::move(url)};
+        next.headers.set("Referer", response.url());
+        next.meta["referer"] = response.url();
+        next.meta["depth"] = depth + 1;
+        co_yield std::move(next);
+    }
+}
+
+} // namespace trawl::spiders
