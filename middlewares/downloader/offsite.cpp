@@ -4,8 +4,8 @@
 #include "downloader/url_origin.hpp"
 
 #include <trawl/crawler.hpp>
+#include <trawl/log.hpp>
 
-#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <cctype>
@@ -13,6 +13,8 @@
 namespace trawl::middlewares {
 
 namespace {
+
+const Logger logger{"trawl.downloadermiddlewares.offsite"};
 
 bool starts_with_http_scheme(std::string_view s)
 {
@@ -84,11 +86,11 @@ void OffsiteMiddleware::set_allowed_domains(const std::vector<std::string>& allo
         domains.emplace();
         for (const auto& domain : allowed_domains) {
             if (starts_with_http_scheme(domain)) {
-                spdlog::warn("allowed_domains accepts only domains, not URLs. Ignoring URL entry {} in "
+                logger.warning("allowed_domains accepts only domains, not URLs. Ignoring URL entry {} in "
                              "allowed_domains.",
                              domain);
             } else if (ends_with_port(domain)) {
-                spdlog::warn("allowed_domains accepts only domains without ports. Ignoring entry {} in "
+                logger.warning("allowed_domains accepts only domains without ports. Ignoring entry {} in "
                              "allowed_domains.",
                              domain);
             } else if (!domain.empty()) {
@@ -136,7 +138,7 @@ boost::asio::awaitable<RequestAction> OffsiteMiddleware::process_request(Request
             first = domains_seen_.insert(host).second;
         }
         if (first) {
-            spdlog::debug("Filtered offsite request to '{}': <{} {}>", host, request.method, request.url);
+            logger.debug("Filtered offsite request to '{}': <{} {}>", host, request.method, request.url);
             stats_.inc_value("offsite/domains");
         }
     }

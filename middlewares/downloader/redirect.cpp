@@ -5,14 +5,16 @@
 
 #include <trawl/crawler.hpp>
 #include <trawl/url.hpp>
+#include <trawl/log.hpp>
 
 #include <boost/json/array.hpp>
 
-#include <spdlog/spdlog.h>
 
 namespace trawl::middlewares {
 
 namespace {
+
+const Logger logger{"trawl.downloadermiddlewares.redirect"};
 
 bool is_redirect_status(int status)
 {
@@ -119,7 +121,7 @@ boost::asio::awaitable<ResponseAction> RedirectMiddleware::process_response(cons
     }
     auto target = resolve_location(*location, request, response);
     if (!target) {
-        spdlog::warn("Not following the {} redirect of <{} {}>: cannot resolve Location '{}'", status,
+        logger.warning("Not following the {} redirect of <{} {}>: cannot resolve Location '{}'", status,
                      request.method, request.url, *location);
         co_return response;
     }
@@ -128,7 +130,7 @@ boost::asio::awaitable<ResponseAction> RedirectMiddleware::process_response(cons
     const auto ttl = meta_int(request.meta, "redirect_ttl").value_or(options_.max_redirect_times);
     const auto redirects = meta_int(request.meta, "redirect_times").value_or(0) + 1;
     if (ttl <= 0 || redirects > options_.max_redirect_times) {
-        spdlog::debug("Discarding <{} {}>: max redirections reached", request.method, request.url);
+        logger.debug("Discarding <{} {}>: max redirections reached", request.method, request.url);
         ResponseAction ignore = Ignore{"max redirections reached"};
         co_return ignore;
     }
@@ -140,7 +142,7 @@ boost::asio::awaitable<ResponseAction> RedirectMiddleware::process_response(cons
     redirected.meta["redirect_reasons"] = appended(request.meta, "redirect_reasons", boost::json::value(status));
     redirected.dont_filter = request.dont_filter;
     redirected.priority = static_cast<int>(request.priority + options_.priority_adjust);
-    spdlog::debug("Redirecting ({}) to <{} {}> from <{} {}>", status, redirected.method, redirected.url,
+    logger.debug("Redirecting ({}) to <{} {}> from <{} {}>", status, redirected.method, redirected.url,
                   request.method, request.url);
     ResponseAction action = Reschedule{std::move(redirected)};
     co_return action;

@@ -6,9 +6,9 @@
 #include "downloader/retry_after.hpp"
 
 #include <trawl/crawler.hpp>
+#include <trawl/log.hpp>
 
 #include <fmt/format.h>
-#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <charconv>
@@ -18,6 +18,8 @@
 namespace trawl::middlewares {
 
 namespace {
+
+const Logger logger{"trawl.downloadermiddlewares.retry"};
 
 int parse_status_code(const std::string& text, const Settings& settings)
 {
@@ -88,11 +90,11 @@ std::optional<Request> RetryMiddleware::retry_request(const Request& request, st
     const auto max_retry_times = meta_int(request.meta, "max_retry_times").value_or(options_.max_retry_times);
     if (retry_times > max_retry_times) {
         stats_.inc_value("retry/max_reached");
-        spdlog::error("Gave up retrying <{} {}> (failed {} times): {}", request.method, request.url, retry_times,
+        logger.error("Gave up retrying <{} {}> (failed {} times): {}", request.method, request.url, retry_times,
                       reason);
         return std::nullopt;
     }
-    spdlog::debug("Retrying <{} {}> (failed {} times): {}", request.method, request.url, retry_times, reason);
+    logger.debug("Retrying <{} {}> (failed {} times): {}", request.method, request.url, retry_times, reason);
     Request again = request;
     again.meta["retry_times"] = retry_times;
     again.dont_filter = true;

@@ -3,13 +3,17 @@
 #include "downloader/meta_values.hpp"
 
 #include <trawl/crawler.hpp>
+#include <trawl/log.hpp>
 
 #include <fmt/format.h>
-#include <spdlog/spdlog.h>
 
 #include <algorithm>
 
 namespace trawl::middlewares {
+
+namespace {
+const Logger logger{"trawl.spidermiddlewares.depth"};
+} // namespace
 
 std::unique_ptr<DepthMiddleware> DepthMiddleware::from_crawler(Crawler& crawler)
 {
@@ -42,7 +46,7 @@ void DepthMiddleware::process_spider_output(const Response& response, std::vecto
             request->priority -= static_cast<int>(depth * options_.priority);
         }
         if (options_.max_depth > 0 && depth > options_.max_depth) {
-            spdlog::debug("Ignoring link (depth > {}): {}", options_.max_depth, request->url);
+            logger.debug("Ignoring link (depth > {}): {}", options_.max_depth, request->url);
             return true;
         }
         if (options_.verbose_stats) {

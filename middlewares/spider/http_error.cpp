@@ -3,13 +3,17 @@
 #include "downloader/meta_values.hpp"
 
 #include <trawl/crawler.hpp>
+#include <trawl/log.hpp>
 
 #include <fmt/format.h>
-#include <spdlog/spdlog.h>
 
 #include <charconv>
 
 namespace trawl::middlewares {
+
+namespace {
+const Logger logger{"trawl.spidermiddlewares.httperror"};
+} // namespace
 
 std::unique_ptr<HttpErrorMiddleware> HttpErrorMiddleware::from_crawler(Crawler& crawler)
 {
@@ -63,7 +67,7 @@ std::optional<std::vector<Output>> HttpErrorMiddleware::process_spider_exception
     } catch (const HttpError&) {
         stats_.inc_value("httperror/response_ignored_count");
         stats_.inc_value(fmt::format("httperror/response_ignored_status_count/{}", response.status()));
-        spdlog::info("Ignoring response <{} {}>: HTTP status code is not handled or not allowed",
+        logger.info("Ignoring response <{} {}>: HTTP status code is not handled or not allowed",
                      response.status(), response.url());
         return std::vector<Output>{};
     } catch (...) {

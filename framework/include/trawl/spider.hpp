@@ -19,6 +19,7 @@
 #include <trawl/callback.hpp>
 #include <trawl/download_result.hpp>
 #include <trawl/generator.hpp>
+#include <trawl/log.hpp>
 #include <trawl/response.hpp>
 
 #include <boost/json/object.hpp>
@@ -64,6 +65,10 @@ public:
 
     /// The default callback, for requests that name none.
     virtual Callback parse(Response response);
+
+    /// A logger named after the spider, as Scrapy's spider.logger:
+    ///   logger().info("found {} quotes", n);
+    Logger logger() const { return Logger{name}; }
 
     /// Called once, on the loop thread, before the crawl starts: read
     /// settings and arguments here.

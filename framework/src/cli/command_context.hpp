@@ -2,6 +2,7 @@
 // What every `trawl` subcommand shares: the options common to all of them
 // (-s, log level) and how they turn into Settings.
 
+#include <trawl/log.hpp>
 #include <trawl/settings.hpp>
 
 #include <CLI/CLI.hpp>
@@ -25,9 +26,6 @@ void add_common_options(CLI::App& command, CommonOptions& options);
 /// then -s values; warns about unknown names on the log. Throws
 /// SettingsError with where and why.
 Settings load_settings(const CommonOptions& options);
-
-/// Sets up the spdlog default logger from LOG_ENABLED, LOG_LEVEL, LOG_FILE.
-void configure_logging(const Settings& settings);
 
 void add_crawl_command(CLI::App& app);
 void add_demo_command(CLI::App& app);

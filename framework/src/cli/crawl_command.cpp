@@ -8,12 +8,12 @@
 
 #include <trawl/crawler.hpp>
 #include <trawl/spider.hpp>
+#include <trawl/log.hpp>
 
 #include <boost/json/serialize.hpp>
 
 #include <builtin_spiders.hpp>
 #include <fmt/format.h>
-#include <spdlog/spdlog.h>
 
 #include <fstream>
 #include <memory>
@@ -21,6 +21,8 @@
 namespace trawl::cli {
 
 namespace {
+
+const Logger logger{"trawl.statscollectors"};
 
 struct CrawlOptions {
     CommonOptions common;
@@ -78,7 +80,7 @@ int run_crawl(const CrawlOptions& options)
     Crawler crawler{std::move(spider), std::move(settings)};
     const auto reason = crawler.crawl();
     const auto stats = crawler.stats().snapshot();
-    spdlog::info("Dumping trawl stats:\n{}", boost::json::serialize(stats));
+    logger.info("Dumping trawl stats:\n{}", boost::json::serialize(stats));
     if (!options.stats_json.empty()) {
         std::ofstream out(options.stats_json, std::ios::trunc);
         out << boost::json::serialize(stats) << '\n';

@@ -13,7 +13,6 @@
 
 #include <builtin_spiders.hpp>
 #include <fmt/format.h>
-#include <spdlog/spdlog.h>
 
 #include <fstream>
 #include <memory>

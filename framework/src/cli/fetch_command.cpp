@@ -5,13 +5,13 @@
 #include "cli/command_context.hpp"
 
 #include <trawl/downloader.hpp>
+#include <trawl/log.hpp>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_future.hpp>
 
 #include <fmt/format.h>
-#include <spdlog/spdlog.h>
 
 #include <cstdio>
 #include <iostream>
@@ -22,6 +22,8 @@ namespace trawl::cli {
 namespace net = boost::asio;
 
 namespace {
+
+const Logger logger{"trawl.commands.fetch"};
 
 struct FetchOptions {
     CommonOptions common;
@@ -62,7 +64,7 @@ int run_fetch(const FetchOptions& options)
     auto settings = load_settings(options.common);
     configure_logging(settings);
     for (const auto& warning : settings.unknown_setting_warnings()) {
-        spdlog::warn("{}", warning);
+        logger.warning("{}", warning);
     }
     settings.freeze();
 
@@ -76,7 +78,7 @@ int run_fetch(const FetchOptions& options)
         fmt::print(stderr, "trawl fetch: error: {}\n", result.error().what());
         return 1;
     }
-    spdlog::debug("Crawled ({}) <GET {}>", result->status(), result->url());
+    logger.debug("Crawled ({}) <GET {}>", result->status(), result->url());
     if (options.headers) {
         print_heads(request, *result);
     } else {

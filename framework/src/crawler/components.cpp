@@ -3,11 +3,11 @@
 
 #include <trawl/components.hpp>
 #include <trawl/crawler.hpp>
+#include <trawl/log.hpp>
 
 #include <boost/json/serialize.hpp>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
-#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <climits>
@@ -21,6 +21,8 @@ namespace trawl {
 namespace json = boost::json;
 
 namespace {
+
+const Logger logger{"trawl.middleware"};
 
 template <class T>
 using FactoryMap = std::map<std::string, Components::Factory<T>, std::less<>>;
@@ -130,14 +132,14 @@ std::vector<Components::Built<T>> build_list(Crawler& crawler, const FactoryMap<
             // trawl's defaults may name a component this build does not
             // register (one not written yet, or left out): not the user's
             // mistake, so it is off rather than an error.
-            spdlog::info("Disabled {}: no {} is registered under this name", entry.name, kind);
+            logger.info("Disabled {}: no {} is registered under this name", entry.name, kind);
             continue;
         }
         std::unique_ptr<T> component;
         try {
             component = factory->second(crawler);
         } catch (const NotConfigured& e) {
-            spdlog::info("Disabled {}: {}", entry.name, e.what());
+            logger.info("Disabled {}: {}", entry.name, e.what());
             continue;
         }
         if (!component) {
@@ -146,7 +148,7 @@ std::vector<Components::Built<T>> build_list(Crawler& crawler, const FactoryMap<
         built.push_back(Components::Built<T>{entry.name, entry.priority, std::move(component)});
         enabled.push_back(entry.name);  // not built's copy: push_back may move it
     }
-    spdlog::info("Enabled {}: [{}]", kind_plural, fmt::join(enabled, ", "));
+    logger.info("Enabled {}: [{}]", kind_plural, fmt::join(enabled, ", "));
     return built;
 }
 

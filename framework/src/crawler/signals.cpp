@@ -1,10 +1,14 @@
 #include <trawl/signals.hpp>
+#include <trawl/log.hpp>
 
-#include <spdlog/spdlog.h>
 
 #include <algorithm>
 
 namespace trawl {
+
+namespace {
+const Logger logger{"trawl.signals"};
+} // namespace
 
 std::size_t Signals::add(std::size_t index, Handler handler)
 {
@@ -27,7 +31,7 @@ void Signals::send(const Signal& signal)
             handler(signal);
         } catch (const std::exception& e) {
             // One broken extension must not stop the crawl or the others.
-            spdlog::error("signal handler {} failed: {}", id, e.what());
+            logger.error("signal handler {} failed: {}", id, e.what());
         }
     }
 }

@@ -1,5 +1,7 @@
 #include "demo/demo_server.hpp"
 
+#include <trawl/log.hpp>
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
@@ -13,7 +15,6 @@
 #include <boost/beast/http/write.hpp>
 
 #include <fmt/format.h>
-#include <spdlog/spdlog.h>
 
 #include <thread>
 
@@ -24,6 +25,8 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 
 namespace {
+
+const Logger logger{"trawl.demo"};
 
 net::awaitable<void> serve_connection(const DemoSite& site, beast::tcp_stream stream)
 {
@@ -57,7 +60,7 @@ void log_failure(std::exception_ptr error)
         try {
             std::rethrow_exception(error);
         } catch (const std::exception& e) {
-            spdlog::warn("demo server: {}", e.what());
+            logger.warning("demo server: {}", e.what());
         }
     }
 }

@@ -2,6 +2,7 @@
 
 #include <trawl/error.hpp>
 #include <trawl/slots.hpp>
+#include <trawl/log.hpp>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/bind_cancellation_slot.hpp>
@@ -11,7 +12,6 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include <fmt/format.h>
-#include <spdlog/spdlog.h>
 
 #include <csignal>
 #include <thread>
@@ -21,6 +21,8 @@ namespace trawl {
 namespace net = boost::asio;
 
 namespace {
+
+const Logger logger{"trawl.core.engine"};
 
 std::size_t parse_threads(const Settings& settings)
 {
@@ -83,7 +85,7 @@ Engine::Engine(Crawler& crawler)
     // Every component has declared the settings it reads by now: what is
     // left unknown is most likely a typo.
     for (const auto& warning : settings_.unknown_setting_warnings()) {
-        spdlog::warn("{}", warning);
+        logger.warning("{}", warning);
     }
     crawler_.settings().freeze();
 }
@@ -121,7 +123,7 @@ std::string Engine::run()
         if (ec) {
             return;
         }
-        spdlog::info("Received {}, {}", signal == SIGINT ? "SIGINT" : "SIGTERM",
+        logger.info("Received {}, {}", signal == SIGINT ? "SIGINT" : "SIGTERM",
                      closing_ ? "forcing unclean shutdown" : "shutting down gracefully. Send again to force");
         crawler_.close_spider("shutdown");
         signals.async_wait(on_signal);
@@ -144,7 +146,7 @@ std::string Engine::run()
 
 net::awaitable<void> Engine::open()
 {
-    spdlog::info("Spider opened: {}", crawler_.spider().name);
+    logger.info("Spider opened: {}", crawler_.spider().name);
     crawler_.spider().opened(crawler_);
     // Pipelines may block (open a file, a database): on their own thread.
     for (auto& pipeline : pipelines_) {
@@ -193,7 +195,7 @@ void Engine::pull_start_requests()
         try {
             request = start_requests_->next();
         } catch (const std::exception& e) {
-            spdlog::error("Error while obtaining start requests: {}", e.what());
+            logger.error("Error while obtaining start requests: {}", e.what());
             crawler_.stats().inc_value("spider_exceptions/start_requests");
         }
         if (!request) {
@@ -250,7 +252,7 @@ void Engine::request_close(std::string reason, bool at_once)
     if (!closing_) {
         closing_ = true;
         close_reason_ = crawler_.close_reason().empty() ? reason : crawler_.close_reason();
-        spdlog::info("Closing spider ({})", close_reason_);
+        logger.info("Closing spider ({})", close_reason_);
     }
     if (at_once && !cancelled_) {
         cancelled_ = true;
@@ -277,10 +279,10 @@ void Engine::spawn_task(Work work)
                               std::rethrow_exception(error);
                           } catch (const boost::system::system_error& e) {
                               if (e.code() != net::error::operation_aborted) {
-                                  spdlog::error("task failed: {}", e.what());
+                                  logger.error("task failed: {}", e.what());
                               }
                           } catch (const std::exception& e) {
-                              spdlog::error("task failed: {}", e.what());
+                              logger.error("task failed: {}", e.what());
                               crawler_.stats().inc_value("engine/task_errors");
                           }
                       }
@@ -296,14 +298,14 @@ net::awaitable<void> Engine::close(std::string reason)
             co_await net::co_spawn(item_pool_, pipeline.component->close_spider(crawler_.spider()),
                                    net::use_awaitable);
         } catch (const std::exception& e) {
-            spdlog::error("pipeline {} failed to close: {}", pipeline.name, e.what());
+            logger.error("pipeline {} failed to close: {}", pipeline.name, e.what());
         }
     }
     telemetry_->finish(downloader_->stats());
     crawler_.signals().send(SpiderClosed{reason});
     crawler_.spider().closed(reason);
     downloader_->close();
-    spdlog::info("Spider closed ({})", reason);
+    logger.info("Spider closed ({})", reason);
 }
 
 } // namespace trawl

@@ -5,14 +5,18 @@
 
 #include <trawl/error.hpp>
 #include <trawl/slots.hpp>
+#include <trawl/log.hpp>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include <fmt/format.h>
-#include <spdlog/spdlog.h>
 
 namespace trawl {
+
+namespace {
+const Logger logger{"trawl.core.engine"};
+} // namespace
 
 namespace net = boost::asio;
 
@@ -186,7 +190,7 @@ net::awaitable<Engine::DownloadOutcome> Engine::download(Request& request)
         }
     }
     crawler_.signals().send(ResponseReceived{*response});
-    spdlog::debug("Crawled ({}) <{} {}>", response->status(), request.method, response->url());
+    logger.debug("Crawled ({}) <{} {}>", response->status(), request.method, response->url());
     co_return std::move(*response);
 }
 

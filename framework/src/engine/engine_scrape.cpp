@@ -4,6 +4,7 @@
 #include "engine/engine.hpp"
 
 #include <trawl/error.hpp>
+#include <trawl/log.hpp>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/bind_executor.hpp>
@@ -11,7 +12,6 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include <fmt/format.h>
-#include <spdlog/spdlog.h>
 
 #include <typeinfo>
 
@@ -20,6 +20,8 @@ namespace trawl {
 namespace net = boost::asio;
 
 namespace {
+
+const Logger logger{"trawl.core.scraper"};
 
 std::string describe(const std::exception_ptr& error, std::string* type_name = nullptr)
 {
@@ -44,7 +46,7 @@ void Engine::log_callback_error(const std::exception_ptr& error, const std::stri
 {
     std::string type;
     auto message = describe(error, &type);
-    spdlog::error("Spider error processing <{}>: {}", url, message);
+    logger.error("Spider error processing <{}>: {}", url, message);
     crawler_.stats().inc_value(fmt::format("spider_exceptions/{}", type));
     crawler_.stats().inc_value("spider_exceptions_count");
 }
@@ -80,9 +82,9 @@ net::awaitable<void> Engine::handle_failure(Failure failure)
     const auto errback = failure.request.errback;
     if (errback.empty() || !crawler_.spider().has_errback(errback)) {
         if (!errback.empty()) {
-            spdlog::error("spider has no errback named '{}'", errback);
+            logger.error("spider has no errback named '{}'", errback);
         }
-        spdlog::error("Error downloading <{} {}>: {}", failure.request.method, failure.request.url,
+        logger.error("Error downloading <{} {}>: {}", failure.request.method, failure.request.url,
                       failure.error.message);
         co_return;
     }
@@ -207,15 +209,15 @@ net::awaitable<void> Engine::send_item(Item item, std::string from_url)
     net::co_spawn(item_pool_, run_pipelines(shared),
                   net::bind_executor(loop_, [this, shared, from_url](std::exception_ptr error, ItemAction action) {
                       if (error) {
-                          spdlog::error("Error processing item {} from <{}>: {}", shared->kind(), from_url,
+                          logger.error("Error processing item {} from <{}>: {}", shared->kind(), from_url,
                                         describe(error));
                           crawler_.stats().inc_value("item_pipeline_errors");
                       } else if (auto* drop = std::get_if<Drop>(&action)) {
-                          spdlog::warn("Dropped: {} from <{}>", drop->reason, from_url);
+                          logger.warning("Dropped: {} from <{}>", drop->reason, from_url);
                           crawler_.signals().send(ItemDropped{*shared, drop->reason});
                       } else {
                           const auto& scraped = std::get<Item>(action);
-                          spdlog::debug("Scraped from <{}>", from_url);
+                          logger.debug("Scraped from <{}>", from_url);
                           crawler_.signals().send(ItemScraped{scraped});
                       }
                       --items_in_flight_;

@@ -4,12 +4,12 @@
 
 #include <trawl/downloader_middleware.hpp>
 #include <trawl/feed_exporter.hpp>
+#include <trawl/log.hpp>
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/thread_pool.hpp>
 
 #include <fmt/format.h>
-#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -28,6 +28,8 @@ namespace trawl {
 namespace net = boost::asio;
 
 namespace {
+
+const Logger logger{"trawl.extensions.feedexport"};
 
 // Bytes waiting for the disk past which the feed says the disk is slower
 // than the crawl (once per feed): the loop cannot wait for it.
@@ -106,7 +108,7 @@ private:
                     continue;
                 }
                 error_ = errno;
-                spdlog::error("Feed {}: write failed: {}; later items are not stored", uri_, error_text(error_));
+                logger.error("Feed {}: write failed: {}; later items are not stored", uri_, error_text(error_));
                 return;
             }
             bytes.remove_prefix(static_cast<std::size_t>(written));
@@ -150,7 +152,7 @@ std::shared_ptr<FeedFile> open_feed_file(const FeedConfig& config, const FeedExp
     };
     if (config.storage == FeedConfig::Storage::stdout_stream) {
         if (config.overwrite) {
-            spdlog::warn("Standard output (stdout) storage does not support overwriting. To suppress this "
+            logger.warning("Standard output (stdout) storage does not support overwriting. To suppress this "
                          "warning, remove the overwrite option from your FEEDS setting, or set it to False.");
         }
         return std::make_shared<FeedFile>(STDOUT_FILENO, false, config.uri);
@@ -171,7 +173,7 @@ std::shared_ptr<FeedFile> open_feed_file(const FeedConfig& config, const FeedExp
     auto file = std::make_shared<FeedFile>(fd, true, config.uri);
     struct stat status {};
     if (!config.overwrite && !exporter.appendable() && ::fstat(fd, &status) == 0 && status.st_size > 0) {
-        spdlog::warn("FEEDS: appending {} items to '{}', which is not empty, makes it invalid {}: set "
+        logger.warning("FEEDS: appending {} items to '{}', which is not empty, makes it invalid {}: set "
                      "overwrite: true (crawl -O) to replace the file instead",
                      config.format, config.path.string(), config.format);
     }
@@ -220,7 +222,7 @@ FeedExport::~FeedExport()
     try {
         close();  // a crawl that failed before SpiderClosed still gets complete files
     } catch (const std::exception& e) {
-        spdlog::error("Feed export: closing the feeds failed: {}", e.what());
+        logger.error("Feed export: closing the feeds failed: {}", e.what());
     }
     if (writer_stuck_) {
         // Its thread is blocked in a write that did not return in time:
@@ -269,7 +271,7 @@ void FeedExport::submit(Feed& feed)
     }
     if (backlog > backlog_warning_bytes && !feed.backlog_warned) {
         feed.backlog_warned = true;
-        spdlog::warn("Feed {}: {} MiB are waiting to be written: the disk is slower than the crawl",
+        logger.warning("Feed {}: {} MiB are waiting to be written: the disk is slower than the crawl",
                      feed.config.uri, backlog >> 20);
     }
 }
@@ -290,7 +292,7 @@ void FeedExport::export_item(const Item& item)
         } catch (const std::exception& e) {
             // Part of an item would corrupt the feed: drop what it wrote.
             feed->sink.clear();
-            spdlog::error("Feed {}: cannot export an item of kind '{}': {}", feed->config.uri, item.kind(),
+            logger.error("Feed {}: cannot export an item of kind '{}': {}", feed->config.uri, item.kind(),
                           e.what());
             continue;
         }
@@ -329,7 +331,7 @@ void FeedExport::close()
     });
     if (written.wait_for(close_timeout) != std::future_status::ready) {
         writer_stuck_ = true;
-        spdlog::error("Feed export: the files are still being written after {} s; the feeds may be incomplete",
+        logger.error("Feed export: the files are still being written after {} s; the feeds may be incomplete",
                       close_timeout.count());
         return;
     }
@@ -342,10 +344,10 @@ void FeedExport::close()
         }
         const std::string message = fmt::format("{} feed ({} items) in: {}", config.format, feed->items, config.uri);
         if (const int error = feed->file->error()) {
-            spdlog::error("Error storing {}: {}", message, error_text(error));
+            logger.error("Error storing {}: {}", message, error_text(error));
             stats.inc_value(fmt::format("feedexport/failed_count/{}", storage_name(config)));
         } else if (feed->items > 0 || config.store_empty) {
-            spdlog::info("Stored {}", message);
+            logger.info("Stored {}", message);
             stats.inc_value(fmt::format("feedexport/success_count/{}", storage_name(config)));
         }
     }

@@ -1,11 +1,11 @@
 #include "extensions/feed_settings.hpp"
 
 #include <trawl/spider.hpp>
+#include <trawl/log.hpp>
 
 #include <boost/json/serialize.hpp>
 
 #include <fmt/format.h>
-#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <cctype>
@@ -17,6 +17,8 @@
 namespace trawl {
 
 namespace {
+
+const Logger logger{"trawl.extensions.feedexport"};
 
 namespace json = boost::json;
 
@@ -324,7 +326,7 @@ FeedConfig read_feed(const std::string& configured_uri, const json::value& value
     for (const auto& option : options) {
         if (std::find(std::begin(known_options), std::end(known_options), std::string_view{option.key()}) ==
             std::end(known_options)) {
-            spdlog::warn("{}: FEEDS: '{}': unknown option '{}' ignored (known: {})", settings.source("FEEDS"),
+            logger.warning("{}: FEEDS: '{}': unknown option '{}' ignored (known: {})", settings.source("FEEDS"),
                          config.uri, std::string_view{option.key()}, fmt::join(known_options, ", "));
         }
     }

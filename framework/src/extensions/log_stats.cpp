@@ -1,16 +1,20 @@
 #include "extensions/log_stats.hpp"
 
 #include <trawl/downloader_middleware.hpp>
+#include <trawl/log.hpp>
 
 #include <boost/asio/steady_timer.hpp>
 
 #include <fmt/format.h>
-#include <spdlog/spdlog.h>
 
 #include <atomic>
 #include <stdexcept>
 
 namespace trawl {
+
+namespace {
+const Logger logger{"trawl.extensions.logstats"};
+} // namespace
 
 namespace net = boost::asio;
 
@@ -78,7 +82,7 @@ void LogStats::start()
     }
     stop();
     // Scrapy logs once at the start too, so the log shows the crawl began.
-    spdlog::info("{}", next_line());
+    logger.info("{}", next_line());
     timer_ = std::make_shared<Timer>(executor);
     timer_->timer.expires_after(interval_);
     schedule(timer_);
@@ -91,7 +95,7 @@ void LogStats::schedule(std::shared_ptr<Timer> timer)
         if (ec || timer->stopped) {
             return;
         }
-        spdlog::info("{}", next_line());
+        logger.info("{}", next_line());
         // Keep to the original schedule, but after a stall longer than an
         // interval start afresh rather than log a burst of catch-up lines.
         const auto next = timer->timer.expiry() + interval_;

@@ -1,10 +1,14 @@
 #include "frontier/memory_dupefilter.hpp"
 
 #include <trawl/crawler.hpp>
+#include <trawl/log.hpp>
 
-#include <spdlog/spdlog.h>
 
 namespace trawl::detail {
+
+namespace {
+const Logger logger{"trawl.dupefilters"};
+} // namespace
 
 MemoryDupeFilter::MemoryDupeFilter(FingerprintOptions options, bool debug)
     : options_(std::move(options)), debug_(debug)
@@ -35,10 +39,10 @@ void MemoryDupeFilter::log_filtered(const Request& request)
 {
     if (debug_) {
         const auto referer = request.headers.get("Referer");
-        spdlog::debug("Filtered duplicate request: <{} {}> (referer: {})", request.method, request.url,
+        logger.debug("Filtered duplicate request: <{} {}> (referer: {})", request.method, request.url,
                       referer ? *referer : "None");
     } else if (!logged_first_) {
-        spdlog::debug("Filtered duplicate request: <{} {}> - no more duplicates will be shown"
+        logger.debug("Filtered duplicate request: <{} {}> - no more duplicates will be shown"
                       " (see DUPEFILTER_DEBUG to show all duplicates)",
                       request.method, request.url);
         logged_first_ = true;

@@ -8,6 +8,7 @@
 #include "http/url_parts.hpp"
 
 #include <trawl/error.hpp>
+#include <trawl/log.hpp>
 
 #include <boost/asio/error.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
@@ -18,7 +19,6 @@
 #include <boost/json/value.hpp>
 
 #include <fmt/format.h>
-#include <spdlog/spdlog.h>
 
 #include <map>
 #include <stdexcept>
@@ -30,6 +30,8 @@ using namespace net::experimental::awaitable_operators;
 using Clock = std::chrono::steady_clock;
 
 namespace {
+
+const Logger logger{"trawl.core.downloader"};
 
 // Sockets are files: leave room under the open-file limit for the files,
 // logs, databases and DNS sockets a crawl also opens.
@@ -91,11 +93,11 @@ net::awaitable<DownloadResult> guarded_download(std::shared_ptr<DownloadHandler>
         if (e.code() == net::error::operation_aborted) {
             co_return DownloadError{errc::cancelled, "download cancelled", std::move(url)};
         }
-        spdlog::error("{}: download handler failed: {}", url, e.what());
+        logger.error("{}: download handler failed: {}", url, e.what());
         co_return DownloadError{errc::internal_error, fmt::format("download handler failed: {}", e.what()),
                                 std::move(url)};
     } catch (const std::exception& e) {
-        spdlog::error("{}: download handler failed: {}", url, e.what());
+        logger.error("{}: download handler failed: {}", url, e.what());
         co_return DownloadError{errc::internal_error, fmt::format("download handler failed: {}", e.what()),
                                 std::move(url)};
     }

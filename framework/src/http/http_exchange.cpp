@@ -4,6 +4,7 @@
 #include "http/error_mapping.hpp"
 
 #include <trawl/error.hpp>
+#include <trawl/log.hpp>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/ssl/error.hpp>
@@ -16,7 +17,6 @@
 #include <boost/beast/http/write.hpp>
 
 #include <fmt/format.h>
-#include <spdlog/spdlog.h>
 
 #include <array>
 
@@ -38,6 +38,8 @@ bool arm_deadline(beast::tcp_stream& stream, std::chrono::nanoseconds phase, Clo
 }
 
 namespace {
+
+const Logger logger{"trawl.core.downloader"};
 
 using ExchangeResult = boost::system::result<ExchangeOutput, ExchangeFailure>;
 
@@ -177,7 +179,7 @@ net::awaitable<ExchangeResult> exchange_on(Stream& stream, Connection& connectio
         if (!warned && limits.warnsize > 0 && (*decoder)->total_output() > limits.warnsize) {
             warned = true;
             out.flags.emplace_back("warnsize");
-            spdlog::warn("{}: response size over the warning size of {} bytes", request.url, limits.warnsize);
+            logger.warning("{}: response size over the warning size of {} bytes", request.url, limits.warnsize);
         }
     }
     if (auto dec = (*decoder)->finish(out.body); dec) {
