@@ -32,6 +32,7 @@ const char* errc_name(errc e) noexcept
     case errc::file_not_found: return "file_not_found";
     case errc::cancelled: return "cancelled";
     case errc::internal_error: return "internal_error";
+    case errc::http_status: return "http_status";
     }
     return nullptr;  // a value added to errc and not here
 }

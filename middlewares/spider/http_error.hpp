@@ -18,11 +18,14 @@
 //
 // Thread-safe: its state is read-only after construction; Stats locks.
 
+#include <trawl/error.hpp>
 #include <trawl/spider_middleware.hpp>
+
+#include <boost/system/system_error.hpp>
 
 #include <memory>
 #include <set>
-#include <stdexcept>
+#include <string>
 
 namespace trawl {
 class Crawler;
@@ -32,16 +35,24 @@ class Stats;
 namespace trawl::middlewares {
 
 /// The failure of a response refused by HttpErrorMiddleware.
-class HttpError : public std::runtime_error {
+/// Its code is errc::http_status, so an errback sees it in Failure::error.
+class HttpError : public boost::system::system_error {
 public:
     explicit HttpError(Response response)
-        : std::runtime_error("Ignoring non-200 response"), response_(std::move(response))
+        : boost::system::system_error(make_error_code(errc::http_status)),
+          message_("Ignoring response <" + std::to_string(response.status()) + " " + response.url() +
+                   ">: " + code().message()),
+          response_(std::move(response))
     {
     }
+    /// "Ignoring response <404 URL>: HTTP status code is not handled or not
+    /// allowed" (without system_error's "[trawl:N]" suffix).
+    const char* what() const noexcept override { return message_.c_str(); }
     const Response& response() const noexcept { return response_; }
     int status() const noexcept { return response_.status(); }
 
 private:
+    std::string message_;
     Response response_;
 };
 

@@ -74,8 +74,19 @@ public:
     /// The reason the last close_spider() gave ("" if none yet).
     std::string close_reason() const;
 
-    /// The engine of a running crawl registers how to close it; internal.
+    /// Adds a request to the running crawl's frontier, through the
+    /// dupefilter (Scrapy's engine.crawl()): for extensions and signal
+    /// handlers, e.g. one that refills the crawl on SpiderIdle. Safe from any
+    /// thread. Called on the loop thread (signal handlers, timers on
+    /// executor()) it counts as work at once, so the crawl does not close
+    /// under it. Ignored once the crawl is closing. Throws std::logic_error
+    /// when no crawl is running.
+    void schedule(Request request);
+
+    /// The engine of a running crawl registers how to close it and how to
+    /// schedule into it; internal.
     void set_close_handler(std::function<void(std::string reason, bool at_once)> handler);
+    void set_schedule_handler(std::function<void(Request)> handler);
 
 private:
     Settings settings_;
@@ -85,10 +96,11 @@ private:
     Components components_;
     const Clock* clock_;
     boost::asio::any_io_executor executor_;
-    mutable std::mutex close_mutex_;
+    mutable std::mutex mutex_;  // guards the close state and the handlers
     std::string close_reason_;
     int close_requests_ = 0;
     std::function<void(std::string, bool)> close_handler_;
+    std::function<void(Request)> schedule_handler_;
     friend class Engine;
 };
 

@@ -40,6 +40,9 @@ enum class errc {
     file_not_found,       ///< file:// target missing or unreadable
     cancelled,            ///< the crawl was shut down while this was in flight
     internal_error,       ///< a bug: a component threw; the message has its text
+
+    // After the download.
+    http_status,          ///< the httperror spider middleware refused the response's status
 };
 
 /// The category of trawl::errc; its name is "trawl".

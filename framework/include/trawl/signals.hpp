@@ -17,7 +17,13 @@
 namespace trawl {
 
 struct SpiderOpened {};
-struct SpiderIdle {};
+/// The crawl has nothing left to do and will close unless a handler
+/// schedules more (Crawler::schedule) or sets keep_open (Scrapy's
+/// DontCloseSpider): then SpiderIdle is sent again after 5 s, or sooner when
+/// something is scheduled.
+struct SpiderIdle {
+    mutable bool keep_open = false;
+};
 struct SpiderClosed {
     std::string reason;
 };

@@ -24,6 +24,7 @@
 
 #include <boost/json/object.hpp>
 
+#include <exception>
 #include <functional>
 #include <map>
 #include <memory>
@@ -38,11 +39,14 @@ class Crawler;
 
 /// What an errback gets: the request that failed and why; `response` is
 /// set when the failure came with one (e.g. an HTTP error status refused by
-/// the httperror middleware).
+/// the httperror middleware: error.code is errc::http_status), and
+/// `exception` when a spider middleware refused it with an exception (to
+/// rethrow and catch by type, as Scrapy's failure.check()).
 struct Failure {
     Request request;
     DownloadError error;
     std::optional<Response> response;
+    std::exception_ptr exception;
 };
 
 class Spider {

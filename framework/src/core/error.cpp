@@ -33,6 +33,7 @@ public:
         case errc::file_not_found: return "file not found";
         case errc::cancelled: return "cancelled";
         case errc::internal_error: return "internal error";
+        case errc::http_status: return "HTTP status code is not handled or not allowed";
         }
         return "unknown trawl error";
     }

@@ -1,5 +1,7 @@
 #include <trawl/crawler.hpp>
 
+#include <stdexcept>
+
 #include <fmt/format.h>
 
 namespace trawl {
@@ -37,7 +39,7 @@ void Crawler::attach_executor(boost::asio::any_io_executor executor) { executor_
 
 void Crawler::set_close_handler(std::function<void(std::string, bool)> handler)
 {
-    std::lock_guard lock{close_mutex_};
+    std::lock_guard lock{mutex_};
     close_handler_ = std::move(handler);
 }
 
@@ -46,7 +48,7 @@ void Crawler::close_spider(std::string reason)
     std::function<void(std::string, bool)> handler;
     bool at_once = false;
     {
-        std::lock_guard lock{close_mutex_};
+        std::lock_guard lock{mutex_};
         if (close_requests_++ == 0) {
             close_reason_ = reason;  // the first reason is the one reported
         } else {
@@ -59,9 +61,28 @@ void Crawler::close_spider(std::string reason)
     }
 }
 
+void Crawler::set_schedule_handler(std::function<void(Request)> handler)
+{
+    std::lock_guard lock{mutex_};
+    schedule_handler_ = std::move(handler);
+}
+
+void Crawler::schedule(Request request)
+{
+    std::function<void(Request)> handler;
+    {
+        std::lock_guard lock{mutex_};
+        handler = schedule_handler_;
+    }
+    if (!handler) {
+        throw std::logic_error("Crawler::schedule(" + request.url + "): no crawl is running");
+    }
+    handler(std::move(request));
+}
+
 std::string Crawler::close_reason() const
 {
-    std::lock_guard lock{close_mutex_};
+    std::lock_guard lock{mutex_};
     return close_reason_;
 }
 

@@ -111,6 +111,15 @@ std::string Engine::run()
             request_close(std::move(reason), at_once);
         });
     });
+    crawler_.set_schedule_handler([this](Request request) {
+        if (loop_.get_executor().running_in_this_thread()) {
+            schedule_from_extension(std::move(request));
+        } else {
+            net::post(loop_, [this, request = std::move(request)]() mutable {
+                schedule_from_extension(std::move(request));
+            });
+        }
+    });
     // A close asked for before the handler was in place (the crawl was still
     // starting) must not be lost.
     if (auto early = crawler_.close_reason(); !early.empty()) {
@@ -138,6 +147,7 @@ std::string Engine::run()
     });
     loop_.run();
     crawler_.set_close_handler(nullptr);
+    crawler_.set_schedule_handler(nullptr);
     if (failure) {
         std::rethrow_exception(failure);
     }
@@ -164,12 +174,22 @@ net::awaitable<void> Engine::main_loop()
         pull_start_requests();
         start_ready_downloads();
         if (idle()) {
-            // spider_idle handlers may schedule more work or close the spider.
-            crawler_.signals().send(SpiderIdle{});
+            // spider_idle handlers may schedule more work (Crawler::schedule),
+            // close the spider, or keep it open a while (keep_open).
+            Signal signal = SpiderIdle{};
+            crawler_.signals().send(signal);
             pull_start_requests();
-            if (idle() && !closing_) {
-                request_close("finished", false);
+            if (!idle() || closing_) {
+                continue;
             }
+            if (!std::get<SpiderIdle>(signal).keep_open) {
+                request_close("finished", false);
+                continue;
+            }
+            // Kept open: ask again after Scrapy's 5 s, or as soon as
+            // something is scheduled.
+            wakeup_.expires_after(std::chrono::seconds{5});
+            co_await wakeup_.async_wait(net::as_tuple(net::use_awaitable));
             continue;
         }
         // Sleep until something changes (wake()) or a slot's delay ends.
@@ -231,6 +251,16 @@ void Engine::start_ready_downloads()
         ++tasks_;
         spawn_task(process_request(std::move(*request), std::move(key)));
     }
+}
+
+void Engine::schedule_from_extension(Request request)
+{
+    if (closing_) {
+        logger.debug("Not scheduling <{} {}>: the spider is closing", request.method, request.url);
+        return;
+    }
+    ++tasks_;  // until enqueued
+    spawn_task(enqueue_later(std::move(request), 0));
 }
 
 bool Engine::idle() const

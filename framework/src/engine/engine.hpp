@@ -59,6 +59,7 @@ private:
     void pull_start_requests();
     void start_ready_downloads();
     bool idle() const;
+    void schedule_from_extension(Request request);
     void wake();
     void request_close(std::string reason, bool at_once);
 
@@ -101,6 +102,7 @@ private:
     boost::asio::awaitable<void> scrape(Response response);
     boost::asio::awaitable<void> handle_failure(Failure failure);
     boost::asio::awaitable<void> drive(Callback callback, std::optional<Response> response);
+    std::optional<Callback> errback_for_refused(const Response& response, const std::exception_ptr& error);
     boost::asio::awaitable<void> handle_output(std::vector<Output> output, std::string from_url);
     boost::asio::awaitable<void> send_item(Item item, std::string from_url);
     boost::asio::awaitable<ItemAction> run_pipelines(std::shared_ptr<const Item> item);

@@ -174,7 +174,7 @@ net::awaitable<Engine::DownloadOutcome> Engine::download(Request& request)
                 }
             }
             if (!response) {
-                co_return Failure{request, std::move(error), std::nullopt};
+                co_return Failure{request, std::move(error), std::nullopt, nullptr};
             }
         }
     }

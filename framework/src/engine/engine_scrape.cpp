@@ -10,6 +10,7 @@
 #include <boost/asio/bind_executor.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/system/system_error.hpp>
 
 #include <fmt/format.h>
 
@@ -99,6 +100,38 @@ net::awaitable<void> Engine::handle_failure(Failure failure)
     co_await drive(std::move(*callback), std::nullopt);
 }
 
+std::optional<Callback> Engine::errback_for_refused(const Response& response, const std::exception_ptr& error)
+{
+    const auto& request = response.request();
+    if (request.errback.empty()) {
+        return std::nullopt;
+    }
+    if (!crawler_.spider().has_errback(request.errback)) {
+        logger.error("spider has no errback named '{}'", request.errback);
+        return std::nullopt;
+    }
+    Failure failure{request, {}, response, error};
+    failure.error.url = response.url();
+    try {
+        std::rethrow_exception(error);
+    } catch (const boost::system::system_error& e) {
+        failure.error.code = e.code();
+        failure.error.message = e.what();
+    } catch (const std::exception& e) {
+        failure.error.code = make_error_code(errc::internal_error);
+        failure.error.message = e.what();
+    } catch (...) {
+        failure.error.code = make_error_code(errc::internal_error);
+        failure.error.message = "unknown exception";
+    }
+    try {
+        return crawler_.spider().call_errback(request.errback, std::move(failure));
+    } catch (const std::exception&) {
+        log_callback_error(std::current_exception(), response.url());
+        return std::nullopt;
+    }
+}
+
 // Runs a callback to its end: each step resumes it on the parse pool (with
 // the spider middlewares around it) and handles, on the loop, what it
 // yielded and what it awaits.
@@ -109,12 +142,14 @@ net::awaitable<void> Engine::drive(Callback callback, std::optional<Response> re
     while (true) {
         std::vector<Output> output;
         std::exception_ptr error;
+        bool input_refused = false;
         co_await net::co_spawn(
             parse_pool_,
             [&]() -> net::awaitable<void> {
                 if (first_step && response) {
                     for (auto& middleware : spider_middlewares_) {
                         if ((error = middleware.component->process_spider_input(*response))) {
+                            input_refused = true;
                             co_return;
                         }
                     }
@@ -134,6 +169,15 @@ net::awaitable<void> Engine::drive(Callback callback, std::optional<Response> re
         first_step = false;
 
         co_await handle_output(std::move(output), url);
+        if (input_refused) {
+            // As Scrapy: a refused response goes to the request's errback,
+            // whose output takes the callback's place; without one, the
+            // error goes on to process_spider_exception.
+            if (auto errback = errback_for_refused(*response, error)) {
+                callback = std::move(*errback);
+                continue;
+            }
+        }
         if (error) {
             // A spider middleware may turn the error into output; else it is logged.
             std::optional<std::vector<Output>> recovered;

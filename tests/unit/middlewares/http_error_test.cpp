@@ -35,7 +35,9 @@ TEST(HttpErrorTest, LetsSuccessThroughAndFailsTheRest)
         } catch (const HttpError& e) {
             EXPECT_EQ(e.status(), status);
             EXPECT_EQ(e.response().url(), "http://example.com/");
-            EXPECT_STREQ(e.what(), "Ignoring non-200 response");
+            EXPECT_EQ(e.code(), trawl::errc::http_status);
+            EXPECT_EQ(std::string(e.what()), "Ignoring response <" + std::to_string(status) +
+                                                 " http://example.com/>: HTTP status code is not handled or not allowed");
         }
     }
 }
