@@ -151,7 +151,7 @@ TEST_F(HttpDownload, AUserHostHeaderWins)
     EXPECT_EQ(boost::json::parse(result->body()).as_object()["headers"].as_object()["host"], "example.test");
 }
 
-TEST_F(HttpDownload, LocalhostResolvesThroughTheHostsFile)
+TEST_F(HttpDownload, LocalhostIsTheLoopback)
 {
     auto result = fetch("http://localhost:" + std::to_string(server_.port()) + "/bytes/3");
     ASSERT_TRUE(result) << result.error().what();

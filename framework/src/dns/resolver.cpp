@@ -7,6 +7,7 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/error.hpp>
+#include <boost/asio/ip/address_v4.hpp>
 #include <boost/asio/ip/address_v6.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
@@ -51,6 +52,18 @@ std::string lower_case(std::string name)
         return static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
     });
     return name;
+}
+
+// RFC 6761 §6.3: "localhost" and names under it are the loopback, always.
+// Answered here, not by c-ares, because c-ares 1.18 fails the name when
+// /etc/hosts is missing (as in a minimal container), and a name server
+// must not be asked about it anyway.
+bool is_localhost(std::string_view name)
+{
+    if (name.ends_with('.')) {
+        name.remove_suffix(1);
+    }
+    return name == "localhost" || name.ends_with(".localhost");
 }
 
 // One coroutine waiting for a query. The wait is a timer that never expires
@@ -227,6 +240,10 @@ net::awaitable<Result> Resolver::Impl::resolve(std::shared_ptr<Impl> impl, std::
     }
 
     std::string name = lower_case(std::move(host));
+    if (is_localhost(name)) {
+        Addresses loopback{net::ip::address_v4::loopback(), net::ip::address_v6::loopback()};
+        co_return loopback;
+    }
     if (auto answer = impl->cached(name)) {
         ++impl->stats.cache_hits;
         Result hit = answer->error ? failed(answer->error) : Result{std::move(answer->addresses)};
