@@ -36,25 +36,6 @@ bool istarts_with(std::string_view s, std::string_view lower_prefix) noexcept
     return true;
 }
 
-// The host of an absolute URL as urljoin writes it (scheme://[user@]host[:port]/...),
-// lower case, without the port; "" if there is none.
-std::string url_host(std::string_view url)
-{
-    const auto scheme_end = url.find("://");
-    if (scheme_end == std::string_view::npos) {
-        return {};
-    }
-    auto authority = url.substr(scheme_end + 3);
-    authority = authority.substr(0, authority.find_first_of("/?#"));
-    if (const auto at = authority.rfind('@'); at != std::string_view::npos) {
-        authority.remove_prefix(at + 1);
-    }
-    if (!authority.empty() && authority.front() == '[') {
-        return lower(authority.substr(0, authority.find(']') + 1));  // an IPv6 literal keeps its brackets
-    }
-    return lower(authority.substr(0, authority.find(':')));
-}
-
 bool parse_flag(const std::string& name, const std::string& value)
 {
     const auto v = lower(value);

@@ -65,4 +65,14 @@ boost::system::result<std::string> safe_url_string(std::string_view url, const S
 /// is not a valid URL.
 boost::system::result<std::string> urljoin(std::string_view base, std::string_view reference);
 
+/// `text` with every %XX escape decoded to its byte (Python's
+/// unquote_to_bytes); a malformed escape stays as it is.
+std::string unquote(std::string_view text);
+
+/// The host of an absolute URL, found leniently as Python's urlsplit finds
+/// it even where RFC 3986 rejects the URL (a space in the path, a stray
+/// '%'): lower case, without user info and port; an IPv6 literal keeps its
+/// brackets ("[::1]"). "" when the URL has no "://".
+std::string url_host(std::string_view url);
+
 } // namespace trawl

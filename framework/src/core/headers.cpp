@@ -1,14 +1,13 @@
 #include <trawl/headers.hpp>
+#include "core/ascii.hpp"
 
 #include <algorithm>
 
 namespace trawl {
 
+using detail::ascii_lower;
+
 namespace {
-constexpr char ascii_lower(char c) noexcept
-{
-    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
 } // namespace
 
 bool iequals(std::string_view a, std::string_view b) noexcept

@@ -1,6 +1,7 @@
 #include "http/local_handlers.hpp"
 
 #include <trawl/error.hpp>
+#include <trawl/url.hpp>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -17,30 +18,6 @@ namespace trawl::detail {
 namespace net = boost::asio;
 
 namespace {
-
-int hex_value(char c) noexcept
-{
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
-// %XX escapes decoded; a malformed escape is kept as it is, as browsers do.
-std::string percent_decode(std::string_view in)
-{
-    std::string out;
-    out.reserve(in.size());
-    for (std::size_t i = 0; i < in.size(); ++i) {
-        if (in[i] == '%' && i + 2 < in.size() && hex_value(in[i + 1]) >= 0 && hex_value(in[i + 2]) >= 0) {
-            out += static_cast<char>(hex_value(in[i + 1]) * 16 + hex_value(in[i + 2]));
-            i += 2;
-        } else {
-            out += in[i];
-        }
-    }
-    return out;
-}
 
 // Base64 (RFC 4648, with or without padding; whitespace skipped, as data:
 // URLs copied from documents often carry line breaks).
@@ -86,7 +63,7 @@ net::awaitable<DownloadResult> FileDownloadHandler::download(Request request, Do
     if (!parsed || (parsed->has_authority() && !parsed->host().empty() && parsed->host() != "localhost")) {
         co_return error(errc::invalid_url, fmt::format("'{}' is not a local file URL", request.url), request.url);
     }
-    std::filesystem::path path = percent_decode(parsed->encoded_path());
+    std::filesystem::path path = unquote(parsed->encoded_path());
 
     // Reading a file blocks: do it on the blocking-I/O pool, then resume here.
     auto read = [path, limits, url = request.url]() -> net::awaitable<DownloadResult> {
@@ -138,7 +115,7 @@ net::awaitable<DownloadResult> DataDownloadHandler::download(Request request, Do
     if (is_base64) {
         meta.remove_suffix(7);
     }
-    std::string payload = percent_decode(url.substr(comma + 1));
+    std::string payload = unquote(url.substr(comma + 1));
     std::string body;
     if (is_base64) {
         auto decoded = base64_decode(payload);
@@ -156,7 +133,7 @@ net::awaitable<DownloadResult> DataDownloadHandler::download(Request request, Do
     data.url = request.url;
     data.status = 200;
     // RFC 2397: the default media type is text/plain;charset=US-ASCII.
-    std::string media_type = percent_decode(meta);
+    std::string media_type = unquote(meta);
     if (media_type.empty() || media_type.front() == ';') {
         media_type = "text/plain" + (media_type.empty() ? std::string(";charset=US-ASCII") : media_type);
     }

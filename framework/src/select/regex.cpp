@@ -1,4 +1,5 @@
 #include "select/regex.hpp"
+#include "core/utf8.hpp"
 
 #include "select/html_entities.hpp"
 #include "select/lru_cache.hpp"
@@ -159,25 +160,6 @@ std::string group_text(std::string_view text, const PCRE2_SIZE* ovector, std::ui
         return {};
     }
     return std::string(text.substr(start, ovector[2 * group + 1] - start));
-}
-
-void append_utf8(std::string& out, char32_t cp)
-{
-    if (cp < 0x80) {
-        out.push_back(static_cast<char>(cp));
-    } else if (cp < 0x800) {
-        out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    } else if (cp < 0x10000) {
-        out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-        out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    } else {
-        out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-        out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-        out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    }
 }
 
 // Numeric references 128-159 name windows-1252 characters, as in browsers

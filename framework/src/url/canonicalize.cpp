@@ -5,6 +5,7 @@
 // arguments, normalise escapes in the path, drop the fragment.
 
 #include <trawl/url.hpp>
+#include "core/ascii.hpp"
 
 #include "url/host.hpp"
 #include "url/safe_parts.hpp"
@@ -17,14 +18,11 @@
 
 namespace trawl {
 
+using detail::ascii_lower;
+
 namespace {
 
 using namespace detail;
-
-constexpr char ascii_lower(char c) noexcept
-{
-    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
 
 bool scheme_is_one_of(std::string_view scheme, std::initializer_list<std::string_view> names) noexcept
 {

@@ -5,6 +5,7 @@
 // fingerprints every request.
 
 #include <trawl/fingerprint.hpp>
+#include "core/ascii.hpp"
 #include <trawl/url.hpp>
 
 #include "url/fingerprint_json.hpp"
@@ -20,14 +21,11 @@
 
 namespace trawl {
 
+using detail::ascii_lower;
+
 namespace {
 
 constexpr char lower_hex_digits[] = "0123456789abcdef";
-
-constexpr char ascii_lower(char c) noexcept
-{
-    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
 
 constexpr char ascii_upper(char c) noexcept
 {
@@ -133,9 +131,7 @@ void write_fingerprint_json(Sink& sink, const Request& request, const Fingerprin
         // keys come out sorted as sort_keys wants.
         boost::container::small_vector<std::string, 8> names;
         for (const auto& name : options.include_headers) {
-            std::string lower(name);
-            std::transform(lower.begin(), lower.end(), lower.begin(), ascii_lower);
-            names.push_back(std::move(lower));
+            names.push_back(ascii_lower(name));
         }
         std::sort(names.begin(), names.end());
         names.erase(std::unique(names.begin(), names.end()), names.end());

@@ -1,4 +1,5 @@
 #include "url/host.hpp"
+#include "core/ascii.hpp"
 
 #include "url/percent.hpp"
 #include "url/text_encoding.hpp"
@@ -14,11 +15,6 @@
 namespace trawl::detail {
 
 namespace {
-
-constexpr char ascii_lower(char c) noexcept
-{
-    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
 
 void append_lower(std::string& out, std::string_view s)
 {

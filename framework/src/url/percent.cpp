@@ -1,5 +1,7 @@
 #include "url/percent.hpp"
 
+#include <trawl/url.hpp>
+
 namespace trawl::detail {
 
 void append_quoted(std::string& out, std::string_view bytes, const ByteSet& safe, PercentMode mode)
@@ -38,3 +40,15 @@ void append_unquoted(std::string& out, std::string_view bytes, bool plus_as_spac
 }
 
 } // namespace trawl::detail
+
+namespace trawl {
+
+std::string unquote(std::string_view text)
+{
+    std::string out;
+    out.reserve(text.size());
+    detail::append_unquoted(out, text, false);
+    return out;
+}
+
+} // namespace trawl

@@ -5,6 +5,7 @@
 // allocate nothing of their own.
 
 #include <array>
+#include "core/ascii.hpp"
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -77,21 +78,6 @@ enum class PercentMode {
 };
 
 inline constexpr char upper_hex_digits[] = "0123456789ABCDEF";
-
-/// The value of an ASCII hex digit, or -1.
-constexpr int hex_value(char c) noexcept
-{
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
-    }
-    return -1;
-}
 
 /// True when s[i] is '%' followed by two hex digits.
 constexpr bool is_escape_at(std::string_view s, std::size_t i) noexcept

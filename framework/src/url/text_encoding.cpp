@@ -1,4 +1,5 @@
 #include "url/text_encoding.hpp"
+#include "core/ascii.hpp"
 
 #include <iconv.h>
 
@@ -9,11 +10,6 @@
 namespace trawl::detail {
 
 namespace {
-
-char ascii_lower(char c) noexcept
-{
-    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
 
 /// Python's codec-name normalisation: lower case, '-' and ' ' as '_'.
 std::string python_codec_key(std::string_view name)
