@@ -6,6 +6,7 @@
 #include <trawl/headers.hpp>
 #include <trawl/request.hpp>
 
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -27,6 +28,18 @@ namespace detail {
 struct ResponseSelectorCache {
     std::mutex mutex;
     std::shared_ptr<const Selector> selector;
+};
+
+/// The decoded body behind Response::text()/encoding(), in the same
+/// allocation as the response's Data. Filled once (under the mutex; `ready`
+/// lets later calls skip it), then never changed. `text` views either the
+/// body itself (UTF-8 that needs no change: no copy) or `storage`.
+struct ResponseTextCache {
+    std::mutex mutex;
+    std::atomic<bool> ready{false};
+    std::string_view text;
+    std::string storage;
+    std::string encoding;
 };
 } // namespace detail
 
@@ -72,12 +85,27 @@ public:
     FetchOperation fetch(std::string_view url) const;
     FetchOperation fetch(Request request) const;
 
+    /// The body as UTF-8 text, decoded as Scrapy's TextResponse.text is
+    /// (w3lib's html_to_unicode, <trawl/encoding.hpp>): a byte order mark,
+    /// else the Content-Type's charset, else a <meta charset>, <meta
+    /// http-equiv content="...; charset=..."> or XML declaration in the
+    /// first 4096 bytes, else UTF-8 when the body is valid UTF-8 and
+    /// windows-1252 when it is not. Bytes invalid in the chosen encoding
+    /// become U+FFFD; this never throws for any body. Decoded on first use,
+    /// once per response (all copies share it), thread-safely; a UTF-8 body
+    /// that needs no change is not copied. Valid while any copy of this
+    /// Response exists. Defined in the trawl_encoding library.
+    std::string_view text() const;
+    /// The canonical name of the encoding text() decoded with ("UTF-8",
+    /// "windows-1252", "Shift_JIS", ...: see trawl::resolve_encoding).
+    std::string_view encoding() const;
+
     /// The body parsed as a document (include <trawl/selector.hpp> to use
     /// the result). HTML unless the Content-Type is XML (text/xml,
     /// application/xml, */*+xml except XHTML) or, without a Content-Type,
-    /// the body starts with "<?xml" and has no "<html"; decoded with the
-    /// Content-Type's charset, else as UTF-8. Parsed lazily, once per
-    /// response (all copies of the handle share the result), thread-safely.
+    /// the text starts with "<?xml" and has no "<html"; parsed from text(),
+    /// so it sees the same characters. Parsed lazily, once per response
+    /// (all copies of the handle share the result), thread-safely.
     /// Throws std::length_error for a body over Selector::max_document_size.
     Selector selector() const;
     /// selector().css(query) / selector().xpath(query).
@@ -85,21 +113,22 @@ public:
     SelectorList xpath(std::string_view query) const;
 
 private:
-    /// One allocation holds the data and the parse cache.
+    /// One allocation holds the data and the caches derived from it.
     struct Shared {
         explicit Shared(Data d) : data(std::move(d)) {}
         Data data;
+        detail::ResponseTextCache text_cache;
         detail::ResponseSelectorCache selector_cache;
     };
 
-    std::shared_ptr<const Data> data_;                   ///< aliases Shared::data
-    detail::ResponseSelectorCache* selector_cache_ = nullptr; ///< in the same Shared as *data_
+    std::shared_ptr<const Data> data_; ///< aliases Shared::data
+    Shared* shared_ = nullptr;         ///< the Shared *data_ lives in (for its caches)
 };
 
 inline Response::Response(Data data)
 {
     auto shared = std::make_shared<Shared>(std::move(data));
-    selector_cache_ = &shared->selector_cache;
+    shared_ = shared.get();
     data_ = std::shared_ptr<const Data>(shared, &shared->data);
 }
 
@@ -111,7 +140,7 @@ inline Response::Response()
         return Response(std::move(data));
     }();
     data_ = empty.data_;
-    selector_cache_ = empty.selector_cache_;
+    shared_ = empty.shared_;
 }
 
 inline bool Response::has_flag(std::string_view flag) const noexcept

@@ -1,6 +1,6 @@
 // Response::selector()/css()/xpath(): declared with Response in the core's
 // header, implemented here so that only code that queries responses links
-// libxml2.
+// libxml2. The body is decoded by Response::text() (trawl_encoding).
 
 #include <trawl/response.hpp>
 #include <trawl/selector.hpp>
@@ -28,51 +28,27 @@ std::string lower_trimmed(std::string_view s)
     return out;
 }
 
-struct ContentType {
-    std::string mime;    ///< "text/html"; "" when there is no header
-    std::string charset; ///< "" when not given
-};
-
-ContentType content_type_of(const Response& response)
+/// The media type of the response, lower case ("text/html"); "" when there
+/// is no Content-Type. Its charset is text()'s business.
+std::string mime_type_of(const Response& response)
 {
-    ContentType out;
     const auto header = response.headers().get("Content-Type");
     if (!header) {
-        return out;
+        return {};
     }
-    const std::string_view value = *header;
-    const std::size_t semicolon = value.find(';');
-    out.mime = lower_trimmed(value.substr(0, semicolon));
-    // Parameters: ...; charset=UTF-8 or charset="UTF-8"
-    std::string_view rest = semicolon == std::string_view::npos ? std::string_view{} : value.substr(semicolon + 1);
-    while (!rest.empty()) {
-        const std::size_t end = rest.find(';');
-        const std::string_view parameter = rest.substr(0, end);
-        rest = end == std::string_view::npos ? std::string_view{} : rest.substr(end + 1);
-        const std::size_t equals = parameter.find('=');
-        if (equals == std::string_view::npos || lower_trimmed(parameter.substr(0, equals)) != "charset") {
-            continue;
-        }
-        std::string charset = lower_trimmed(parameter.substr(equals + 1));
-        if (charset.size() >= 2 && (charset.front() == '"' || charset.front() == '\'') &&
-            charset.back() == charset.front()) {
-            charset = charset.substr(1, charset.size() - 2);
-        }
-        out.charset = std::move(charset);
-    }
-    return out;
+    return lower_trimmed(header->substr(0, header->find(';')));
 }
 
 /// Scrapy's choice between HtmlResponse and XmlResponse.
-bool is_xml(const ContentType& type, std::string_view body)
+bool is_xml(const std::string& mime, std::string_view text)
 {
-    if (!type.mime.empty()) {
-        if (type.mime.find("html") != std::string::npos) {
+    if (!mime.empty()) {
+        if (mime.find("html") != std::string::npos) {
             return false;
         }
-        return type.mime == "text/xml" || type.mime == "application/xml" || type.mime.ends_with("+xml");
+        return mime == "text/xml" || mime == "application/xml" || mime.ends_with("+xml");
     }
-    const std::string head = lower_trimmed(body.substr(0, 5000));
+    const std::string head = lower_trimmed(text.substr(0, 5000));
     return head.starts_with("<?xml") && head.find("<html") == std::string::npos;
 }
 
@@ -80,16 +56,19 @@ bool is_xml(const ContentType& type, std::string_view body)
 
 Selector Response::selector() const
 {
-    std::lock_guard lock(selector_cache_->mutex);
-    if (!selector_cache_->selector) {
-        const ContentType type = content_type_of(*this);
-        const char* charset = type.charset.empty() ? nullptr : type.charset.c_str();
-        auto document = is_xml(type, body()) ? detail::parse_xml_document(body(), charset, url())
-                                             : detail::parse_html_document(body(), charset, url());
-        selector_cache_->selector =
+    auto& cache = shared_->selector_cache;
+    std::lock_guard lock(cache.mutex);
+    if (!cache.selector) {
+        // Parsed from text(), so that selectors see exactly the characters
+        // text() gives (Scrapy parses response.text too). A UTF-8 body that
+        // needs no change reaches libxml2 as it is, without a copy.
+        const std::string_view utf8 = text();
+        auto document = is_xml(mime_type_of(*this), utf8) ? detail::parse_xml_document(utf8, "UTF-8", url())
+                                                          : detail::parse_html_document(utf8, "UTF-8", url());
+        cache.selector =
             std::make_shared<const Selector>(detail::SelectorAccess::root(std::move(document)));
     }
-    return *selector_cache_->selector;
+    return *cache.selector;
 }
 
 SelectorList Response::css(std::string_view query) const { return selector().css(query); }

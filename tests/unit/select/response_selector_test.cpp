@@ -118,8 +118,12 @@ TEST(ResponseSelector, DecodesTheDeclaredCharset)
     EXPECT_EQ(latin1.css("p::text").get(), "café €");
     const auto quoted = make_response("<p>caf\xe9</p>", "text/html; Charset=\"latin1\"");
     EXPECT_EQ(quoted.css("p::text").get(), "café");
-    // Without a charset the body is UTF-8; a <meta> does not change that.
-    const auto utf8 = make_response("<meta charset=iso-8859-1><p>caf\xc3\xa9</p>", "text/html");
+    // Without a charset in the header, a <meta> decides (as in Scrapy,
+    // and as for text()): these UTF-8 bytes are read as windows-1252.
+    const auto meta = make_response("<meta charset=iso-8859-1><p>caf\xc3\xa9</p>", "text/html");
+    EXPECT_EQ(meta.css("p::text").get(), "caf\xc3\x83\xc2\xa9");
+    // With no declaration anywhere, UTF-8.
+    const auto utf8 = make_response("<p>caf\xc3\xa9</p>", "text/html");
     EXPECT_EQ(utf8.css("p::text").get(), "café");
     // XML without a charset in the header: its declaration decides.
     const auto feed = make_response(R"(<?xml version="1.0" encoding="ISO-8859-1"?><r>caf)" "\xe9</r>", "text/xml");
