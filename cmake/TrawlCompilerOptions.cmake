@@ -15,10 +15,11 @@ target_compile_options(trawl_compile_options INTERFACE -Wall -Wextra
   -Wno-mismatched-new-delete)
 
 if(TRAWL_SANITIZE)
-  # -O1 without -g: Beast/Asio translation units take ~80 s and 1.9 GB each
-  # with -g under the sanitizers; without it the suite still gets line-less
-  # but symbolised reports.
+  # -O1 and -g0 (after the build type's -O2 -g, so they win): Beast/Asio
+  # translation units take ~80 s and 1.9 GB each with -g under the
+  # sanitizers; without it the suite still gets line-less but symbolised
+  # reports.
   set(_trawl_san -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
-  target_compile_options(trawl_compile_options INTERFACE ${_trawl_san} -O1)
+  target_compile_options(trawl_compile_options INTERFACE ${_trawl_san} -O1 -g0)
   target_link_options(trawl_compile_options INTERFACE ${_trawl_san})
 endif()
