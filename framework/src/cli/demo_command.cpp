@@ -3,6 +3,7 @@
 // items to items.jsonl and printing the stats. No network needed.
 
 #include "cli/command_context.hpp"
+#include "cli/feed_options.hpp"
 #include "demo/demo_server.hpp"
 #include "demo/demo_site.hpp"
 
@@ -36,8 +37,12 @@ int run_demo(const DemoOptions& options)
     }
     // Readable UTF-8 in the file, as the project template sets it (Scrapy escapes by default).
     settings.set("FEED_EXPORT_ENCODING", "utf-8", SettingPriority::command, "trawl demo");
-    settings.set("FEEDS", boost::json::object{{options.output, boost::json::object{{"overwrite", true}}}},
-                 SettingPriority::command, "trawl demo");
+    const auto feed = parse_feed_option(options.output, settings);
+    boost::json::object entry{{"format", feed.format}};
+    if (feed.uri != "stdout:") {
+        entry["overwrite"] = true;
+    }
+    settings.set("FEEDS", boost::json::object{{feed.uri, std::move(entry)}}, SettingPriority::command, "trawl demo");
     configure_logging(settings);
 
     demo::DemoSite site{options.quotes};
@@ -70,10 +75,13 @@ void add_demo_command(CLI::App& app)
     auto options = std::make_shared<DemoOptions>();
     auto* command = app.add_subcommand("demo", "Crawl a generated quotes site served on 127.0.0.1");
     command->add_option("--quotes", options->quotes, "quotes on the site (10 a page)")->capture_default_str();
-    command->add_option("-O,--output", options->output, "where the items go")->capture_default_str();
+    command->add_option("-O,--output", options->output, "where the items go (FILE[:FORMAT], as crawl -O)")
+        ->capture_default_str();
     command->add_option("--stats-json", options->stats_json, "where the stats go")->capture_default_str();
     add_common_options(*command, options->common);
-    command->callback([options] { throw CLI::RuntimeError(run_demo(*options)); });
+    command->callback([options] {
+        throw CLI::RuntimeError(run_command("demo", [&] { return run_demo(*options); }));
+    });
 }
 
 } // namespace trawl::cli

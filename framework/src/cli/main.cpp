@@ -22,10 +22,12 @@ int main(int argc, char** argv)
     } catch (const CLI::RuntimeError& e) {
         return e.get_exit_code();  // a command's own exit status
     } catch (const CLI::ParseError& e) {
-        return app.exit(e);
+        // --help and --version are ParseErrors that exit 0; a real one is a
+        // usage error, 2 as Scrapy's (CLI11's own codes are 100 and up).
+        return app.exit(e) == 0 ? 0 : trawl::cli::exit_usage;
     } catch (const trawl::SettingsError& e) {
         fmt::print(stderr, "trawl: settings error: {}\n", e.what());
-        return 2;
+        return trawl::cli::exit_usage;
     } catch (const std::exception& e) {
         fmt::print(stderr, "trawl: error: {}\n", e.what());
         return 1;

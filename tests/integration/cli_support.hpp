@@ -1,0 +1,58 @@
+#pragma once
+// The `trawl` executable run as a user runs it: a child process in its own
+// temporary working directory, with standard output and standard error
+// captured, standard input empty, and a time limit. The path of the built
+// program comes from the build (TRAWL_EXECUTABLE).
+
+#include <boost/json/value.hpp>
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace trawl::testing {
+
+struct RunResult {
+    int exit_code = -1;      ///< the status passed to exit(); -1 if killed by a signal
+    bool timed_out = false;  ///< killed at the time limit
+    std::string out;         ///< standard output
+    std::string err;         ///< standard error
+};
+
+/// A temporary working directory for each test, removed afterwards.
+class CliTest : public ::testing::Test {
+protected:
+    void SetUp() override;
+    void TearDown() override;
+
+    /// Runs `trawl ARGS...` in dir() and waits for it, at most `limit`.
+    RunResult trawl(const std::vector<std::string>& args,
+                    std::chrono::seconds limit = std::chrono::seconds{60}) const;
+
+    const std::filesystem::path& dir() const { return dir_; }
+    /// A file in dir(), as a string (empty if missing).
+    std::string read(const std::filesystem::path& name) const;
+    void write(const std::filesystem::path& name, const std::string& text) const;
+
+private:
+    std::filesystem::path dir_;
+};
+
+/// The non-empty lines of `text`.
+std::vector<std::string> lines(const std::string& text);
+/// JSON lines, each parsed; a line that does not parse fails the test.
+std::vector<boost::json::value> json_lines(const std::string& text);
+/// How often `needle` occurs in `text`.
+std::size_t count(const std::string& text, const std::string& needle);
+/// `text`'s last non-empty line ("" if none).
+std::string last_line(const std::string& text);
+
+/// A command's error as the user sees it: one line "trawl CMD: error: ...",
+/// the last on standard error.
+::testing::AssertionResult one_line_error(const RunResult& result, const std::string& command,
+                                          const std::string& mentions);
+
+} // namespace trawl::testing
