@@ -107,6 +107,13 @@ std::string Crawler::crawl()
 std::string Engine::run()
 {
     crawler_.set_close_handler([this](std::string reason, bool at_once) {
+        // On the loop (CloseSpider's signal handlers), a graceful close takes
+        // effect at once, so no download starts after the limit was reached;
+        // the cancelling one is posted, off the stack of the task asking.
+        if (!at_once && loop_.get_executor().running_in_this_thread()) {
+            request_close(std::move(reason), false);
+            return;
+        }
         net::post(loop_, [this, reason = std::move(reason), at_once]() mutable {
             request_close(std::move(reason), at_once);
         });
