@@ -1,7 +1,8 @@
 #include "extensions/feed_settings.hpp"
 
-#include <trawl/spider.hpp>
 #include <trawl/log.hpp>
+#include <trawl/spider.hpp>
+#include <trawl/url.hpp>
 
 #include <boost/json/serialize.hpp>
 
@@ -57,32 +58,6 @@ std::string utc_time(std::chrono::system_clock::time_point now, bool micros)
         text += fmt::format(".{:06}", duration_cast<microseconds>(now - seconds).count());
     }
     return text;
-}
-
-std::string percent_decode(std::string_view text)
-{
-    const auto hex = [](char c) -> int {
-        if (c >= '0' && c <= '9') {
-            return c - '0';
-        }
-        if (c >= 'a' && c <= 'f') {
-            return c - 'a' + 10;
-        }
-        if (c >= 'A' && c <= 'F') {
-            return c - 'A' + 10;
-        }
-        return -1;
-    };
-    std::string out;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        if (text[i] == '%' && i + 2 < text.size() && hex(text[i + 1]) >= 0 && hex(text[i + 2]) >= 0) {
-            out.push_back(static_cast<char>(hex(text[i + 1]) * 16 + hex(text[i + 2])));
-            i += 2;
-        } else {
-            out.push_back(text[i]);
-        }
-    }
-    return out;
 }
 
 /// The URI's scheme as Python's urlsplit finds it ("" for a plain path).
@@ -200,7 +175,7 @@ void resolve_storage(FeedConfig& config, const Settings& settings, const FeedErr
             }
             rest = slash == std::string_view::npos ? std::string_view{} : rest.substr(slash);
         }
-        config.path = percent_decode(rest);
+        config.path = unquote(rest);
     }
     if (config.path.empty()) {
         errors.fail("no file path");
