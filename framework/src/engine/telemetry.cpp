@@ -42,7 +42,8 @@ void Telemetry::schedule()
 void Telemetry::probe(SteadyClock::time_point due)
 {
     const auto now = SteadyClock::now();
-    lag_ms_.push_back(std::chrono::duration<double, std::milli>(now - due).count());
+    last_lag_ms_ = std::chrono::duration<double, std::milli>(now - due).count();
+    lag_.add(last_lag_ms_);
     const auto gauges = gauges_();
     peak_in_flight_ = std::max(peak_in_flight_, gauges.in_flight);
     if (status_line_ && now - last_status_ >= std::chrono::seconds{1}) {
@@ -57,10 +58,9 @@ void Telemetry::print_status(SteadyClock::time_point now)
     const double pages = stats_.get_number("response_received_count");
     const double items = stats_.get_number("item_scraped_count");
     const auto gauges = gauges_();
-    const double lag = lag_ms_.empty() ? 0.0 : lag_ms_.back();
     fmt::print(stderr, "\r{:.0f} pages/s, {:.0f} items/s, {} in flight, {} queued, loop lag {:.1f} ms   ",
                (pages - last_pages_) / seconds, (items - last_items_) / seconds, gauges.in_flight, gauges.queued,
-               lag);
+               last_lag_ms_);
     std::fflush(stderr);
     last_pages_ = pages;
     last_items_ = items;
@@ -74,16 +74,11 @@ void Telemetry::finish(const DownloaderStats& downloader)
     if (status_line_) {
         fmt::print(stderr, "\n");
     }
-    if (!lag_ms_.empty()) {
-        auto sorted = lag_ms_;
-        std::sort(sorted.begin(), sorted.end());
-        auto at = [&](double q) {
-            return sorted[std::min(sorted.size() - 1, static_cast<std::size_t>(q * static_cast<double>(sorted.size())))];
-        };
-        stats_.set_value("loop/lag_p50_ms", at(0.50));
-        stats_.set_value("loop/lag_p99_ms", at(0.99));
-        stats_.set_value("loop/lag_max_ms", sorted.back());
-        stats_.set_value("loop/lag_samples", static_cast<std::int64_t>(sorted.size()));
+    if (lag_.count() > 0) {
+        stats_.set_value("loop/lag_p50_ms", lag_.quantile(0.50));
+        stats_.set_value("loop/lag_p99_ms", lag_.quantile(0.99));
+        stats_.set_value("loop/lag_max_ms", lag_.max());
+        stats_.set_value("loop/lag_samples", static_cast<std::int64_t>(lag_.count()));
     }
     stats_.set_value("downloader/peak_in_flight", static_cast<std::int64_t>(peak_in_flight_));
     stats_.set_value("downloader/connections_opened", static_cast<std::int64_t>(downloader.connections_opened));

@@ -4,6 +4,8 @@
 // and a status line every second on a terminal. Runs on the loop thread;
 // its timer is the engine's to stop.
 
+#include "engine/lag_histogram.hpp"
+
 #include <trawl/downloader.hpp>
 #include <trawl/stats.hpp>
 
@@ -13,7 +15,6 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
-#include <vector>
 
 namespace trawl::detail {
 
@@ -43,7 +44,8 @@ private:
     std::chrono::nanoseconds interval_;
     bool status_line_;
     std::function<EngineGauges()> gauges_;
-    std::vector<double> lag_ms_;  // one sample per probe; 10/s is 36,000 an hour: cheap
+    LagHistogram lag_;            // every probe, in constant memory
+    double last_lag_ms_ = 0;      // for the status line
     std::size_t peak_in_flight_ = 0;
     std::chrono::steady_clock::time_point started_;
     std::chrono::steady_clock::time_point last_status_;

@@ -263,7 +263,7 @@ DOWNLOAD_POOL_IDLE_TIMEOUT: 60      # seconds an idle keep-alive connection is k
 DNS_SERVERS: []                     # "ip[:port]" each; empty = the system's
 DNS_USE_HOSTS_FILE: true
 PARSE_THREADS: 0                    # 0 = cores - 1, at least 1
-LOOP_LAG_INTERVAL: 0.1              # seconds between loop-lag probes
+LOOP_LAG_INTERVAL: 0.01             # seconds between loop-lag probes
 )yaml";
 
 } // namespace

@@ -105,7 +105,7 @@ TEST(DefaultSettings, TrawlsOwn) {
     EXPECT_EQ(*s.find("DNS_SERVERS"), json::value(json::array{}));
     EXPECT_EQ(*s.find("DNS_USE_HOSTS_FILE"), json::value(true));
     EXPECT_EQ(*s.find("PARSE_THREADS"), json::value(0));
-    EXPECT_EQ(*s.find("LOOP_LAG_INTERVAL"), json::value(0.1));
+    EXPECT_EQ(*s.find("LOOP_LAG_INTERVAL"), json::value(0.01));
     EXPECT_EQ(s.get_string("USER_AGENT"), "trawl/0.1 (+https://github.com/trawl)");
     EXPECT_EQ(s.get_seconds("DOWNLOAD_TIMEOUT"), 180s);
 }

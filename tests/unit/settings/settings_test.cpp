@@ -259,7 +259,7 @@ TEST(SettingsGetters, Seconds) {
     EXPECT_THROW(s.get_seconds("T"), SettingsError);
     s.set("T", 1e300);
     EXPECT_THROW(s.get_seconds("T"), SettingsError);
-    EXPECT_EQ(Settings{}.get_seconds("LOOP_LAG_INTERVAL"), 100ms);
+    EXPECT_EQ(Settings{}.get_seconds("LOOP_LAG_INTERVAL"), 10ms);
 }
 
 TEST(SettingsGetters, ErrorNamesTheBuiltinSource) {
