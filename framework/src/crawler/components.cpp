@@ -131,8 +131,9 @@ std::vector<Components::Built<T>> build_list(Crawler& crawler, const FactoryMap<
         if (factory == factories.end()) {
             // trawl's defaults may name a component this build does not
             // register (one not written yet, or left out): not the user's
-            // mistake, so it is off rather than an error.
-            logger.info("Disabled {}: no {} is registered under this name", entry.name, kind);
+            // mistake, so it is off rather than an error, and not worth an
+            // INFO line on every start.
+            logger.debug("Disabled {}: no {} is registered under this name", entry.name, kind);
             continue;
         }
         std::unique_ptr<T> component;
