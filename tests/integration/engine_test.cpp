@@ -165,8 +165,10 @@ public:
     }
     Callback after(Response response)
     {
+        logger().debug("{} bytes of {}", response.text().size(), response.encoding());
         Item done{"after"};
-        done["body"] = std::string(response.body());
+        done["body"] = std::string(response.text());
+        done["encoding"] = std::string(response.encoding());
         co_yield std::move(done);
     }
 };
@@ -185,6 +187,7 @@ TEST_F(Engine, CallbacksYieldAwaitSubRequestsAndTimers)
     EXPECT_EQ(by_kind["fetched"].fields().at("size"), 7);
     EXPECT_EQ(by_kind["sub_status"].fields().at("status"), 404);
     EXPECT_EQ(by_kind["after"].fields().at("body"), "xxx");
+    EXPECT_EQ(by_kind["after"].fields().at("encoding"), "UTF-8");
 }
 
 class FailingSpider final : public Spider {
