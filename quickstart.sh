@@ -20,7 +20,7 @@ packages=(
   libssl-dev libc-ares-dev zlib1g-dev libbrotli-dev libzstd-dev
   libyaml-cpp-dev libfmt-dev libspdlog-dev libcli11-dev
   libxml2-dev libpugixml-dev libsqlite3-dev libpcre2-dev libidn2-dev
-  libgtest-dev libgmock-dev libbenchmark-dev
+  libgtest-dev libgmock-dev libbenchmark-dev libjemalloc-dev
 )
 
 say() { printf '\n==> %s\n' "$*"; }
