@@ -7,7 +7,9 @@
 #include <trawl/log.hpp>
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/bind_executor.hpp>
+#include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/system/system_error.hpp>
@@ -165,7 +167,12 @@ net::awaitable<void> Engine::drive(Callback callback, std::optional<Response> re
                     }
                 }
             },
-            net::use_awaitable);
+            // Not cancellable: a step is short CPU work. Asio 1.81's co_spawn
+            // forwards a cancellation to the other executor through a pointer
+            // that dies when the step completes at that moment (ASan caught it
+            // on a second SIGINT); an empty slot keeps the forwarder out. The
+            // callback still stops at its next await, which sees the cancel.
+            net::bind_cancellation_slot(net::cancellation_slot(), net::use_awaitable));
         first_step = false;
 
         co_await handle_output(std::move(output), url);

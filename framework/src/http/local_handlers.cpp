@@ -3,6 +3,8 @@
 #include <trawl/error.hpp>
 #include <trawl/url.hpp>
 
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/url/parse.hpp>
@@ -92,7 +94,11 @@ net::awaitable<DownloadResult> FileDownloadHandler::download(Request request, Do
         data.protocol = "file";
         co_return Response{std::move(data)};
     };
-    auto result = co_await net::co_spawn(blocking_executor_, std::move(read), net::use_awaitable);
+    // Not forwarded a cancellation: Asio 1.81's co_spawn does that through a
+    // pointer that can outlive the read (see engine_scrape.cpp); the total
+    // deadline still bounds the download around it.
+    auto result = co_await net::co_spawn(blocking_executor_, std::move(read),
+                                         net::bind_cancellation_slot(net::cancellation_slot(), net::use_awaitable));
     if (result) {
         // The request travels with the response, as for every handler.
         Response::Data data{result->url(), result->status(), result->headers(), std::string(result->body()),
