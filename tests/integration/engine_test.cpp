@@ -3,6 +3,7 @@
 // await sub-requests and timers; failures reach errbacks; items reach
 // pipelines; the crawl closes by itself, on a limit, or when asked.
 
+#include "support/collect_pipeline.hpp"
 #include "support/test_server.hpp"
 
 #include <trawl/components.hpp>
@@ -35,27 +36,6 @@ std::vector<std::string> hrefs(std::string_view body)
     }
     return out;
 }
-
-struct Collected {
-    std::mutex mutex;
-    std::vector<Item> items;
-    std::multiset<std::string> urls;
-};
-
-// A pipeline that keeps every item, to check what reached the end.
-class CollectPipeline final : public ItemPipeline {
-public:
-    explicit CollectPipeline(Collected& collected) : collected_(collected) {}
-    boost::asio::awaitable<ItemAction> process_item(Item item, Spider&) override
-    {
-        std::lock_guard lock{collected_.mutex};
-        collected_.items.push_back(item);
-        co_return item;
-    }
-
-private:
-    Collected& collected_;
-};
 
 class SiteSpider final : public Spider {
 public:

@@ -3,6 +3,7 @@
 // a real Crawler and finds every page exactly once; its parse callback and
 // argument checks are also driven directly.
 
+#include "support/collect_pipeline.hpp"
 #include "support/test_server.hpp"
 
 #include <builtin_spiders.hpp>
@@ -22,27 +23,6 @@
 
 namespace trawl::testing {
 namespace {
-
-struct Collected {
-    std::mutex mutex;
-    std::vector<Item> items;
-};
-
-class CollectPipeline final : public ItemPipeline {
-public:
-    explicit CollectPipeline(Collected& collected) : collected_(collected) {}
-    boost::asio::awaitable<ItemAction> process_item(Item item, Spider&) override
-    {
-        {
-            std::lock_guard lock{collected_.mutex};
-            collected_.items.push_back(item);
-        }
-        co_return item;
-    }
-
-private:
-    Collected& collected_;
-};
 
 std::string str(const boost::json::value& value) { return std::string(value.as_string()); }
 
