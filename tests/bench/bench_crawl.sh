@@ -20,6 +20,8 @@ pages_wanted=${PAGES:-20000}
 conc=${CONCURRENCY:-64}
 tools=${TOOLS:-trawl scrapy wget}
 here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=tests/bench/bench_common.sh
+. "$here/bench_common.sh"
 trawl="$build/framework/src/cli/trawl"
 [ -x "$trawl" ] || { echo "build $trawl first (cmake --build $build --target trawl)" >&2; exit 1; }
 trawl=$(cd "$(dirname "$trawl")" && pwd)/trawl
@@ -44,42 +46,15 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 port=$(free_port)
 
 t0=$(date +%s.%N)
 /usr/bin/python3 "$here/gen_site.py" "$work/www" "$pages_wanted"
 echo "site: $pages_wanted pages, $(du -sm "$work/www" | cut -f1) MiB, generated in $(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN {printf "%.1f", b-a}') s"
 
-cat > "$work/nginx.conf" <<CONF
-worker_processes 1;
-worker_rlimit_nofile 4096;
-pid $work/nginx.pid;
-error_log $work/error.log warn;
-events { worker_connections 2048; }
-http {
-  types { text/html html; }
-  default_type application/octet-stream;
-  access_log off;
-  keepalive_timeout 600s;
-  keepalive_requests 100000000;
-  client_body_temp_path $work/tmp;
-  proxy_temp_path $work/tmp;
-  fastcgi_temp_path $work/tmp;
-  uwsgi_temp_path $work/tmp;
-  scgi_temp_path $work/tmp;
-  server {
-    listen 127.0.0.1:$port backlog=4096;
-    root $work/www;
-  }
-}
-CONF
-mkdir -p "$work/tmp"
-"$nginx_bin" -p "$work" -c "$work/nginx.conf"
-for _ in $(seq 50); do [ -f "$work/nginx.pid" ] && break; sleep 0.1; done
+start_nginx "$nginx_bin" "$work" 2048 "listen 127.0.0.1:$port backlog=4096;"
 start="http://127.0.0.1:$port/index.html"
 
-median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 # A key of a stats JSON file; 0 if the file or the key is missing (a crashed run).
 stat_of() {
   /usr/bin/python3 -c 'import json,sys

@@ -10,6 +10,8 @@
 # Needs nginx and wrk (apt-get install nginx wrk) and openssl for the TLS
 # certificate. Not part of the test suite.
 set -euo pipefail
+# shellcheck source=tests/bench/bench_common.sh
+. "$(cd "$(dirname "$0")" && pwd)/bench_common.sh"
 build=${1:-build}
 runs=${RUNS:-5}
 secs=${SECONDS_PER_RUN:-5}
@@ -27,7 +29,6 @@ chmod 755 "$work"
 cleanup() { [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null; sleep 0.2; rm -rf "$work"; }
 trap cleanup EXIT
 
-free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 port=$(free_port)
 tls_port=$(free_port)
 
@@ -41,37 +42,13 @@ mkdir -p "$work/www"
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=localhost \
   -keyout "$work/key.pem" -out "$work/cert.pem" 2>/dev/null
 
-cat > "$work/nginx.conf" <<CONF
-worker_processes 1;
-worker_rlimit_nofile 20000;
-pid $work/nginx.pid;
-error_log $work/error.log warn;
-events { worker_connections 19000; }
-http {
-  access_log off;
-  keepalive_timeout 600s;
-  keepalive_requests 100000000;
-  client_body_temp_path $work/tmp;
-  proxy_temp_path $work/tmp;
-  fastcgi_temp_path $work/tmp;
-  uwsgi_temp_path $work/tmp;
-  scgi_temp_path $work/tmp;
-  server {
-    listen 127.0.0.1:$port backlog=20000;
+start_nginx "$nginx_bin" "$work" 19000 "listen 127.0.0.1:$port backlog=20000;
     listen 127.0.0.1:$tls_port ssl backlog=20000;
     ssl_certificate $work/cert.pem;
-    ssl_certificate_key $work/key.pem;
-    root $work/www;
-  }
-}
-CONF
-mkdir -p "$work/tmp"
-"$nginx_bin" -p "$work" -c "$work/nginx.conf"
-for _ in $(seq 50); do [ -f "$work/nginx.pid" ] && break; sleep 0.1; done
+    ssl_certificate_key $work/key.pem;"
 url="http://127.0.0.1:$port/page.html"
 curl -sf "$url" -o /dev/null 2>/dev/null || true
 
-median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
 echo "page: $(stat -c %s "$work/www/page.html") bytes; $runs runs of ${secs}s, $conc connections; $(nproc) cores"
 wrk_rates=() trawl_rates=()
