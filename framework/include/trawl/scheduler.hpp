@@ -2,7 +2,15 @@
 // The frontier: the scheduler holds requests waiting for a download slot;
 // the dupefilter decides which requests were seen already. Both are
 // asynchronous interfaces, so a disk or Redis implementation fits; the
-// built-ins ("memory") answer at once. Both are called on the loop thread only.
+// built-ins ("memory") answer at once, and say so through the *_now calls,
+// which the engine tries first (no coroutine per request for the common
+// case). Both are called on the loop thread only.
+//
+// Fingerprints are the engine's: it computes each request's Scrapy
+// fingerprint (trawl::request_fingerprint) where the request is made, on
+// the parse pool for a callback's output, and hands it in with the request,
+// so the loop thread does not canonicalise and hash hundreds of thousands of
+// URLs.
 
 #include <trawl/fingerprint.hpp>
 #include <trawl/request.hpp>
@@ -19,8 +27,14 @@ namespace trawl {
 class DupeFilter {
 public:
     virtual ~DupeFilter() = default;
-    /// Records the request's fingerprint; true if it was seen before.
-    virtual boost::asio::awaitable<bool> request_seen(const Request& request) = 0;
+    /// Records `fingerprint`, the request's; true if it was seen before.
+    virtual boost::asio::awaitable<bool> request_seen(const Request& request, const Fingerprint& fingerprint) = 0;
+    /// The same, answered at once by a dupefilter that can; nullopt means
+    /// "ask request_seen" (nothing was recorded).
+    virtual std::optional<bool> request_seen_now(const Request& /*request*/, const Fingerprint& /*fingerprint*/)
+    {
+        return std::nullopt;
+    }
     virtual std::size_t size() const = 0;
     virtual boost::asio::awaitable<void> close(std::string /*reason*/) { co_return; }
 };
@@ -34,7 +48,14 @@ public:
     /// false). A dont_filter request skips the check but is still recorded,
     /// so later copies of it are dropped (a deliberate difference from
     /// Scrapy, where the start URL may be fetched twice).
-    virtual boost::asio::awaitable<bool> enqueue_request(Request request) = 0;
+    virtual boost::asio::awaitable<bool> enqueue_request(Request request, const Fingerprint& fingerprint) = 0;
+    /// The same, done at once by a scheduler that can (the request is moved
+    /// from only when it is stored); nullopt means "use enqueue_request"
+    /// (nothing was done).
+    virtual std::optional<bool> enqueue_request_now(Request& /*request*/, const Fingerprint& /*fingerprint*/)
+    {
+        return std::nullopt;
+    }
 
     /// The next request whose download slot is ready now, from the least
     /// busy such slot; within a slot highest priority first, FIFO within a

@@ -80,6 +80,13 @@ public:
     }
     void disconnect(std::size_t id);
     void send(const Signal& signal);
+    /// Whether anyone subscribed to S: for a sender that would have to copy
+    /// something to send it.
+    template <class S>
+    bool connected() const noexcept
+    {
+        return !handlers_[detail::variant_index<S, Signal>::value].empty();
+    }
 
 private:
     using Handler = std::function<void(const Signal&)>;

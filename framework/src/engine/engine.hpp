@@ -93,6 +93,9 @@ private:
     boost::asio::awaitable<DownloadOutcome> download(Request& request);
     boost::asio::awaitable<void> wait_for_slot(const std::string& key);
     boost::asio::awaitable<void> enqueue(Request request);
+    boost::asio::awaitable<void> enqueue(Request request, Fingerprint fingerprint);
+    bool enqueue_now(Request& request, const Fingerprint& fingerprint);
+    void after_enqueue(const Request& request, bool stored);
     boost::asio::awaitable<void> enqueue_start_request(Request request);
     boost::asio::awaitable<DownloadResult> fetch_for_callback(Request request);
     void reschedule(Request request);
@@ -103,7 +106,8 @@ private:
     boost::asio::awaitable<void> handle_failure(Failure failure);
     boost::asio::awaitable<void> drive(Callback callback, std::optional<Response> response);
     std::optional<Callback> errback_for_refused(const Response& response, const std::exception_ptr& error);
-    boost::asio::awaitable<void> handle_output(std::vector<Output> output, std::string from_url);
+    boost::asio::awaitable<void> handle_output(std::vector<Output> output, std::vector<Fingerprint> fingerprints,
+                                               std::string from_url);
     boost::asio::awaitable<void> send_item(Item item, std::string from_url);
     boost::asio::awaitable<ItemAction> run_pipelines(std::shared_ptr<const Item> item);
     void log_callback_error(const std::exception_ptr& error, const std::string& url);

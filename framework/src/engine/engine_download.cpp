@@ -4,6 +4,7 @@
 #include "engine/engine.hpp"
 
 #include <trawl/error.hpp>
+#include <trawl/fingerprint.hpp>
 #include <trawl/slots.hpp>
 #include <trawl/log.hpp>
 
@@ -22,13 +23,43 @@ namespace net = boost::asio;
 
 net::awaitable<void> Engine::enqueue(Request request)
 {
-    const bool stored = co_await scheduler_->enqueue_request(request);
+    const Fingerprint fingerprint = request_fingerprint(request);
+    co_await enqueue(std::move(request), fingerprint);
+}
+
+net::awaitable<void> Engine::enqueue(Request request, Fingerprint fingerprint)
+{
+    if (!enqueue_now(request, fingerprint)) {
+        const bool stored = co_await scheduler_->enqueue_request(request, fingerprint);
+        after_enqueue(request, stored);
+    }
+    wake();
+}
+
+// The common case: a scheduler that answers at once, no coroutine.
+bool Engine::enqueue_now(Request& request, const Fingerprint& fingerprint)
+{
+    // A stored request moves into the scheduler; a copy for the
+    // RequestScheduled signal is made only when someone listens.
+    std::optional<Request> copy;
+    if (crawler_.signals().connected<RequestScheduled>()) {
+        copy = request;
+    }
+    const auto stored = scheduler_->enqueue_request_now(request, fingerprint);
+    if (!stored) {
+        return false;
+    }
+    after_enqueue(copy ? *copy : request, *stored);
+    return true;
+}
+
+void Engine::after_enqueue(const Request& request, bool stored)
+{
     if (stored) {
         crawler_.signals().send(RequestScheduled{request});
     } else {
         crawler_.signals().send(RequestDropped{request, "duplicate"});
     }
-    wake();
 }
 
 net::awaitable<void> Engine::enqueue_start_request(Request request)

@@ -10,25 +10,21 @@ namespace {
 const Logger logger{"trawl.dupefilters"};
 } // namespace
 
-MemoryDupeFilter::MemoryDupeFilter(FingerprintOptions options, bool debug)
-    : options_(std::move(options)), debug_(debug)
-{
-}
+MemoryDupeFilter::MemoryDupeFilter(bool debug) : debug_(debug) {}
 
 std::unique_ptr<MemoryDupeFilter> MemoryDupeFilter::from_crawler(Crawler& crawler)
 {
-    return std::make_unique<MemoryDupeFilter>(FingerprintOptions{},
-                                              crawler.settings().get_bool("DUPEFILTER_DEBUG", false));
+    return std::make_unique<MemoryDupeFilter>(crawler.settings().get_bool("DUPEFILTER_DEBUG", false));
 }
 
-boost::asio::awaitable<bool> MemoryDupeFilter::request_seen(const Request& request)
+boost::asio::awaitable<bool> MemoryDupeFilter::request_seen(const Request& request, const Fingerprint& fingerprint)
 {
-    co_return seen(request);
+    co_return *request_seen_now(request, fingerprint);
 }
 
-bool MemoryDupeFilter::seen(const Request& request)
+std::optional<bool> MemoryDupeFilter::request_seen_now(const Request& request, const Fingerprint& fingerprint)
 {
-    const bool inserted = fingerprints_.insert(request_fingerprint(request, options_)).second;
+    const bool inserted = fingerprints_.insert(fingerprint).second;
     if (!inserted && !request.dont_filter) {
         log_filtered(request);
     }

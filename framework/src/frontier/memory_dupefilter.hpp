@@ -22,21 +22,17 @@ class MemoryDupeFilter final : public DupeFilter {
 public:
     /// `debug` (DUPEFILTER_DEBUG) logs every filtered request; otherwise
     /// only the first is logged.
-    explicit MemoryDupeFilter(FingerprintOptions options = {}, bool debug = false);
+    explicit MemoryDupeFilter(bool debug = false);
 
-    /// Reads DUPEFILTER_DEBUG. Fingerprints use the default options: trawl
-    /// has no setting for included headers (nor has Scrapy's default
-    /// fingerprinter).
+    /// Reads DUPEFILTER_DEBUG.
     static std::unique_ptr<MemoryDupeFilter> from_crawler(Crawler& crawler);
 
     // DupeFilter
     /// Logs the request when it was seen and is not dont_filter, i.e. when
     /// the scheduler will drop it.
-    boost::asio::awaitable<bool> request_seen(const Request& request) override;
+    boost::asio::awaitable<bool> request_seen(const Request& request, const Fingerprint& fingerprint) override;
+    std::optional<bool> request_seen_now(const Request& request, const Fingerprint& fingerprint) override;
     std::size_t size() const override { return fingerprints_.size(); }
-
-    /// The synchronous check behind request_seen.
-    bool seen(const Request& request);
 
 private:
     // A SHA1 is uniformly spread already: any 8 of its bytes are a good
@@ -53,7 +49,6 @@ private:
     void log_filtered(const Request& request);
 
     std::unordered_set<Fingerprint, FingerprintHash> fingerprints_;
-    FingerprintOptions options_;
     bool debug_;
     bool logged_first_ = false;
 };

@@ -21,19 +21,36 @@ std::unique_ptr<MemoryScheduler> MemoryScheduler::from_crawler(Crawler& crawler)
     return std::make_unique<MemoryScheduler>(crawler.components().build_dupefilter(crawler), crawler.stats());
 }
 
-boost::asio::awaitable<bool> MemoryScheduler::enqueue_request(Request request)
+// The dupefilter is asked even for dont_filter requests, so that their
+// fingerprint is recorded and later copies are dropped (scheduler.hpp).
+boost::asio::awaitable<bool> MemoryScheduler::enqueue_request(Request request, const Fingerprint& fingerprint)
 {
-    // Asked even for dont_filter requests, so that their fingerprint is
-    // recorded and later copies are dropped (scheduler.hpp).
-    const bool seen = co_await dupefilter_->request_seen(request);
+    auto seen = dupefilter_->request_seen_now(request, fingerprint);
+    if (!seen) {
+        seen = co_await dupefilter_->request_seen(request, fingerprint);
+    }
+    co_return store_unless_seen(request, *seen);
+}
+
+std::optional<bool> MemoryScheduler::enqueue_request_now(Request& request, const Fingerprint& fingerprint)
+{
+    const auto seen = dupefilter_->request_seen_now(request, fingerprint);
+    if (!seen) {
+        return std::nullopt;
+    }
+    return store_unless_seen(request, *seen);
+}
+
+bool MemoryScheduler::store_unless_seen(Request& request, bool seen)
+{
     if (seen && !request.dont_filter) {
         stats_.inc_value("dupefilter/filtered");
-        co_return false;
+        return false;
     }
     push(std::move(request));
     stats_.inc_value("scheduler/enqueued/memory");
     stats_.inc_value("scheduler/enqueued");
-    co_return true;
+    return true;
 }
 
 void MemoryScheduler::push(Request request)

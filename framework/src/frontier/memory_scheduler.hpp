@@ -45,7 +45,9 @@ public:
     static std::unique_ptr<MemoryScheduler> from_crawler(Crawler& crawler);
 
     // Scheduler
-    boost::asio::awaitable<bool> enqueue_request(Request request) override;
+    boost::asio::awaitable<bool> enqueue_request(Request request, const Fingerprint& fingerprint) override;
+    /// At once when the dupefilter answers at once (the built-in one does).
+    std::optional<bool> enqueue_request_now(Request& request, const Fingerprint& fingerprint) override;
     std::optional<Request> next_request(const SlotView& slots) override;
     bool has_pending_requests() const override { return pending_ > 0; }
     std::size_t pending_count() const override { return pending_; }
@@ -58,6 +60,9 @@ public:
     std::size_t slot_count() const noexcept { return queues_.size(); }
 
 private:
+    /// Counts and drops a seen request (unless dont_filter), else stores it.
+    bool store_unless_seen(Request& request, bool seen);
+
     struct SlotQueue;
     using Entry = std::pair<const std::string, SlotQueue>;
     using Rotation = std::list<Entry*>;

@@ -37,7 +37,7 @@ class NoopExtension final : public Extension {};
 class FakeScheduler final : public Scheduler {
 public:
     explicit FakeScheduler(std::string name) : name(std::move(name)) {}
-    boost::asio::awaitable<bool> enqueue_request(Request) override { co_return true; }
+    boost::asio::awaitable<bool> enqueue_request(Request, const Fingerprint&) override { co_return true; }
     std::optional<Request> next_request(const SlotView&) override { return std::nullopt; }
     bool has_pending_requests() const override { return false; }
     std::size_t pending_count() const override { return 0; }
@@ -47,7 +47,7 @@ public:
 class FakeDupeFilter final : public DupeFilter {
 public:
     explicit FakeDupeFilter(std::string name) : name(std::move(name)) {}
-    boost::asio::awaitable<bool> request_seen(const Request&) override { co_return false; }
+    boost::asio::awaitable<bool> request_seen(const Request&, const Fingerprint&) override { co_return false; }
     std::size_t size() const override { return 0; }
     std::string name;
 };
