@@ -10,6 +10,7 @@ find_package(fmt REQUIRED)
 find_package(spdlog REQUIRED)
 find_package(CLI11 REQUIRED CONFIG)
 find_package(LibXml2 REQUIRED)
+find_package(pugixml REQUIRED) # sitemaps, XML feeds
 
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(CARES REQUIRED IMPORTED_TARGET libcares)
