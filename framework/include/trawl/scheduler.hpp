@@ -35,6 +35,13 @@ public:
     {
         return std::nullopt;
     }
+    /// From any thread: true if `fingerprint` is certainly recorded
+    /// already; the dupefilter then logs `request` as filtered, as
+    /// request_seen would. Lets the engine drop duplicates (most links of a
+    /// page) where the callback ran, before they reach the loop thread.
+    /// false when unsure or unsupported (the default): request_seen decides
+    /// later as usual.
+    virtual bool seen_before(const Request& /*request*/, const Fingerprint& /*fingerprint*/) { return false; }
     virtual std::size_t size() const = 0;
     virtual boost::asio::awaitable<void> close(std::string /*reason*/) { co_return; }
 };
@@ -56,6 +63,12 @@ public:
     {
         return std::nullopt;
     }
+
+    /// From any thread: true if `request` would certainly be dropped as a
+    /// duplicate (not dont_filter and its dupefilter's seen_before); it is
+    /// then counted and logged as dropped, and the caller sends
+    /// RequestDropped. false (the default) when unsure.
+    virtual bool drop_if_duplicate(const Request& /*request*/, const Fingerprint& /*fingerprint*/) { return false; }
 
     /// The next request whose download slot is ready now, from the least
     /// busy such slot; within a slot highest priority first, FIFO within a

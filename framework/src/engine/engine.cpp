@@ -167,7 +167,8 @@ net::awaitable<void> Engine::open()
     crawler_.spider().opened(crawler_);
     // Pipelines may block (open a file, a database): on their own thread.
     for (auto& pipeline : pipelines_) {
-        co_await net::co_spawn(item_pool_, pipeline.component->open_spider(crawler_.spider()), net::use_awaitable);
+        co_await net::co_spawn(item_pool_.get_executor(), pipeline.component->open_spider(crawler_.spider()),
+                               net::use_awaitable);
     }
     start_requests_.emplace(crawler_.spider().start_requests());
     telemetry_->start();
@@ -332,7 +333,7 @@ net::awaitable<void> Engine::close(std::string reason)
     co_await scheduler_->close(reason);
     for (auto& pipeline : pipelines_) {
         try {
-            co_await net::co_spawn(item_pool_, pipeline.component->close_spider(crawler_.spider()),
+            co_await net::co_spawn(item_pool_.get_executor(), pipeline.component->close_spider(crawler_.spider()),
                                    net::use_awaitable);
         } catch (const std::exception& e) {
             logger.error("pipeline {} failed to close: {}", pipeline.name, e.what());

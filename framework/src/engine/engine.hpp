@@ -11,6 +11,7 @@
 // only on the loop thread, so it needs no locks.
 
 #include "engine/telemetry.hpp"
+#include "engine/worker_pool.hpp"
 #include "frontier/slots.hpp"
 
 #include <trawl/callback.hpp>
@@ -23,7 +24,6 @@
 #include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/thread_pool.hpp>
 
 #include <list>
 #include <memory>
@@ -106,8 +106,16 @@ private:
     boost::asio::awaitable<void> handle_failure(Failure failure);
     boost::asio::awaitable<void> drive(Callback callback, std::optional<Response> response);
     std::optional<Callback> errback_for_refused(const Response& response, const std::exception_ptr& error);
-    boost::asio::awaitable<void> handle_output(std::vector<Output> output, std::vector<Fingerprint> fingerprints,
-                                               std::string from_url);
+    // A callback step's output, ready for the loop: the fingerprints of its
+    // requests (in order), known duplicates taken out (kept for the
+    // RequestDropped signal only when someone listens).
+    struct PreparedOutput {
+        std::vector<Output> values;
+        std::vector<Fingerprint> fingerprints;
+        std::vector<Request> duplicates;
+    };
+    PreparedOutput prepare_output(std::vector<Output> values, bool keep_duplicates);
+    boost::asio::awaitable<void> handle_output(PreparedOutput output, std::string from_url);
     boost::asio::awaitable<void> send_item(Item item, std::string from_url);
     boost::asio::awaitable<ItemAction> run_pipelines(std::shared_ptr<const Item> item);
     void log_callback_error(const std::exception_ptr& error, const std::string& url);
@@ -115,8 +123,8 @@ private:
     Crawler& crawler_;
     const Settings& settings_;
     boost::asio::io_context loop_{1};
-    boost::asio::thread_pool parse_pool_;
-    boost::asio::thread_pool item_pool_{1};  // pipelines: one item at a time per pipeline, in order
+    detail::WorkerPool parse_pool_;
+    detail::WorkerPool item_pool_{1};  // pipelines: one item at a time per pipeline, in order
     std::unique_ptr<Downloader> downloader_;
     detail::Slots slots_;
     std::unique_ptr<Scheduler> scheduler_;

@@ -23,20 +23,6 @@ namespace trawl {
 
 namespace net = boost::asio;
 
-namespace {
-
-std::vector<Fingerprint> fingerprints_of(const std::vector<Output>& output)
-{
-    std::vector<Fingerprint> fingerprints;
-    for (const auto& value : output) {
-        if (const auto* request = std::get_if<Request>(&value)) {
-            fingerprints.push_back(request_fingerprint(*request));
-        }
-    }
-    return fingerprints;
-}
-
-} // namespace
 
 namespace {
 
@@ -158,12 +144,12 @@ net::awaitable<void> Engine::drive(Callback callback, std::optional<Response> re
     const std::string url = response ? response->url() : std::string{};
     bool first_step = true;
     while (true) {
-        std::vector<Output> output;
-        std::vector<Fingerprint> fingerprints;
+        PreparedOutput output;
+        const bool keep_duplicates = crawler_.signals().connected<RequestDropped>();
         std::exception_ptr error;
         bool input_refused = false;
         co_await net::co_spawn(
-            parse_pool_,
+            parse_pool_.get_executor(),
             [&]() -> net::awaitable<void> {
                 if (first_step && response) {
                     for (auto& middleware : spider_middlewares_) {
@@ -174,18 +160,16 @@ net::awaitable<void> Engine::drive(Callback callback, std::optional<Response> re
                     }
                 }
                 callback.resume();
-                output = callback.take_output();
+                std::vector<Output> values = callback.take_output();
                 if (callback.done() && callback.promise().error) {
                     error = callback.promise().error;
                 }
                 if (response) {
                     for (auto it = spider_middlewares_.rbegin(); it != spider_middlewares_.rend(); ++it) {
-                        it->component->process_spider_output(*response, output);
+                        it->component->process_spider_output(*response, values);
                     }
                 }
-                // Here, not on the loop: canonicalising and hashing ~20 URLs
-                // a page was a fifth of the loop thread's time.
-                fingerprints = fingerprints_of(output);
+                output = prepare_output(std::move(values), keep_duplicates);
             },
             // Not cancellable: a step is short CPU work. Asio 1.81's co_spawn
             // forwards a cancellation to the other executor through a pointer
@@ -195,7 +179,7 @@ net::awaitable<void> Engine::drive(Callback callback, std::optional<Response> re
             net::bind_cancellation_slot(net::cancellation_slot(), net::use_awaitable));
         first_step = false;
 
-        co_await handle_output(std::move(output), std::move(fingerprints), url);
+        co_await handle_output(std::move(output), url);
         if (input_refused) {
             // As Scrapy: a refused response goes to the request's errback,
             // whose output takes the callback's place; without one, the
@@ -214,7 +198,7 @@ net::awaitable<void> Engine::drive(Callback callback, std::optional<Response> re
                 }
             }
             if (recovered) {
-                co_await handle_output(std::move(*recovered), fingerprints_of(*recovered), url);
+                co_await handle_output(prepare_output(std::move(*recovered), keep_duplicates), url);
             } else {
                 log_callback_error(error, url);
             }
@@ -238,14 +222,38 @@ net::awaitable<void> Engine::drive(Callback callback, std::optional<Response> re
     }
 }
 
-// `fingerprints` holds those of the requests in `output`, in order.
-net::awaitable<void> Engine::handle_output(std::vector<Output> output, std::vector<Fingerprint> fingerprints,
-                                           std::string from_url)
+// Here, on the parse pool, not on the loop: canonicalising and hashing ~20
+// URLs a page was a fifth of the loop thread's time, and most of them are
+// duplicates, which need not go to the loop at all.
+Engine::PreparedOutput Engine::prepare_output(std::vector<Output> values, bool keep_duplicates)
 {
-    std::size_t requests = 0;
-    for (auto& value : output) {
+    PreparedOutput prepared;
+    prepared.values.reserve(values.size());
+    for (auto& value : values) {
         if (auto* request = std::get_if<Request>(&value)) {
-            const Fingerprint& fingerprint = fingerprints[requests++];
+            const Fingerprint fingerprint = request_fingerprint(*request);
+            if (scheduler_->drop_if_duplicate(*request, fingerprint)) {
+                if (keep_duplicates) {
+                    prepared.duplicates.push_back(std::move(*request));
+                }
+                continue;
+            }
+            prepared.fingerprints.push_back(fingerprint);
+        }
+        prepared.values.push_back(std::move(value));
+    }
+    return prepared;
+}
+
+net::awaitable<void> Engine::handle_output(PreparedOutput output, std::string from_url)
+{
+    for (const auto& duplicate : output.duplicates) {
+        crawler_.signals().send(RequestDropped{duplicate, "duplicate"});
+    }
+    std::size_t requests = 0;
+    for (auto& value : output.values) {
+        if (auto* request = std::get_if<Request>(&value)) {
+            const Fingerprint& fingerprint = output.fingerprints[requests++];
             if (!closing_ && !enqueue_now(*request, fingerprint)) {
                 co_await enqueue(std::move(*request), fingerprint);
             }
@@ -284,7 +292,7 @@ net::awaitable<void> Engine::send_item(Item item, std::string from_url)
     }
     ++items_in_flight_;
     auto shared = std::make_shared<Item>(std::move(item));
-    net::co_spawn(item_pool_, run_pipelines(shared),
+    net::co_spawn(item_pool_.get_executor(), run_pipelines(shared),
                   net::bind_executor(loop_, [this, shared, from_url](std::exception_ptr error, ItemAction action) {
                       if (error) {
                           logger.error("Error processing item {} from <{}>: {}", shared->kind(), from_url,

@@ -9,7 +9,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <atomic>
 #include <memory>
+#include <mutex>
 #include <unordered_set>
 
 namespace trawl {
@@ -32,7 +34,8 @@ public:
     /// the scheduler will drop it.
     boost::asio::awaitable<bool> request_seen(const Request& request, const Fingerprint& fingerprint) override;
     std::optional<bool> request_seen_now(const Request& request, const Fingerprint& fingerprint) override;
-    std::size_t size() const override { return fingerprints_.size(); }
+    bool seen_before(const Request& request, const Fingerprint& fingerprint) override;
+    std::size_t size() const override;
 
 private:
     // A SHA1 is uniformly spread already: any 8 of its bytes are a good
@@ -48,9 +51,11 @@ private:
 
     void log_filtered(const Request& request);
 
+    // The loop records, parse threads look up (seen_before).
+    mutable std::mutex mutex_;
     std::unordered_set<Fingerprint, FingerprintHash> fingerprints_;
     bool debug_;
-    bool logged_first_ = false;
+    std::atomic<bool> logged_first_ = false;
 };
 
 } // namespace trawl::detail

@@ -41,6 +41,15 @@ std::optional<bool> MemoryScheduler::enqueue_request_now(Request& request, const
     return store_unless_seen(request, *seen);
 }
 
+bool MemoryScheduler::drop_if_duplicate(const Request& request, const Fingerprint& fingerprint)
+{
+    if (request.dont_filter || !dupefilter_->seen_before(request, fingerprint)) {
+        return false;
+    }
+    stats_.inc_value("dupefilter/filtered");  // Stats is thread-safe
+    return true;
+}
+
 bool MemoryScheduler::store_unless_seen(Request& request, bool seen)
 {
     if (seen && !request.dont_filter) {

@@ -48,6 +48,7 @@ public:
     boost::asio::awaitable<bool> enqueue_request(Request request, const Fingerprint& fingerprint) override;
     /// At once when the dupefilter answers at once (the built-in one does).
     std::optional<bool> enqueue_request_now(Request& request, const Fingerprint& fingerprint) override;
+    bool drop_if_duplicate(const Request& request, const Fingerprint& fingerprint) override;
     std::optional<Request> next_request(const SlotView& slots) override;
     bool has_pending_requests() const override { return pending_ > 0; }
     std::size_t pending_count() const override { return pending_; }

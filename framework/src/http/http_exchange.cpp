@@ -18,6 +18,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 
 namespace trawl::detail {
@@ -44,6 +45,7 @@ const Logger logger{"trawl.core.downloader"};
 using ExchangeResult = boost::system::result<ExchangeOutput, ExchangeFailure>;
 
 constexpr std::size_t read_buffer_size = 32 * 1024;
+constexpr std::size_t max_body_reserve = 8 * 1024 * 1024;
 
 http::request<http::string_body> build_request(const Request& request, const UrlParts& url,
                                                const DownloadLimits& limits)
@@ -148,6 +150,13 @@ net::awaitable<ExchangeResult> exchange_on(Stream& stream, Connection& connectio
     if (!decoder) {
         decoding = false;
         decoder = make_content_decoder({}, decoder_limits);
+    }
+
+    // A declared length sizes the body once instead of growing it by
+    // doubling (a copy each time); only up to a bound, as the length is the
+    // server's word.
+    if (!decoding && parser.content_length()) {
+        out.body.reserve(static_cast<std::size_t>(std::min<std::uint64_t>(*parser.content_length(), max_body_reserve)));
     }
 
     // 5. The body, a buffer at a time. Each read may wait at most the read
