@@ -11,6 +11,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <mutex>
 #include <thread>
@@ -139,6 +140,60 @@ TEST(EngineFeatures, DepthLimitStopsFollowing)
     EXPECT_EQ(crawler.crawl(), "finished");
     EXPECT_EQ(recording->urls().size(), 1u + 3u + 9u);  // depths 0, 1 and 2
     EXPECT_EQ(crawler.stats().get_number("request_depth_max"), 2);
+}
+
+// Yields every page's links plus three requests seen before: the start
+// page, the first child and the page itself.
+class RepeatingSpider final : public Spider {
+public:
+    explicit RepeatingSpider(std::string url)
+    {
+        name = "repeating";
+        start_urls = {std::move(url)};
+    }
+    Callback parse(Response response) override
+    {
+        seen.with([&](std::vector<std::string>& urls) { urls.push_back(response.url()); });
+        std::string_view body = response.body();
+        for (auto at = body.find("href=\""); at != std::string_view::npos; at = body.find("href=\"", at)) {
+            at += 6;
+            co_yield response.follow(body.substr(at, body.find('"', at) - at));
+        }
+        co_yield response.follow(start_urls.front());
+        co_yield response.follow("/links/1?count=5");
+        co_yield response.follow(response.url());
+    }
+    std::vector<std::string> urls() { return seen.with([](std::vector<std::string>& urls) { return urls; }); }
+
+private:
+    Guarded<std::vector<std::string>> seen;
+};
+
+TEST(EngineFeatures, DuplicatesAreDroppedCountedAndSignalledWhereverTheyAreCaught)
+{
+    // Most duplicates are caught on the parse pool, before the loop; some
+    // (two pages yielding the same new URL at once) only by the scheduler.
+    // Either way each is counted once and signalled once.
+    TestServer server;
+    auto spider = std::make_unique<RepeatingSpider>(server.url("/links/0?count=5"));
+    auto* repeating = spider.get();
+    Crawler crawler{std::move(spider), quiet({{"DEPTH_LIMIT", 2}, {"CONCURRENT_REQUESTS", 8}})};
+    int dropped_signals = 0;
+    crawler.signals().connect<RequestDropped>([&](const RequestDropped& dropped) {
+        EXPECT_EQ(dropped.reason, "duplicate");
+        EXPECT_FALSE(dropped.request.url.empty());
+        ++dropped_signals;  // on the loop thread
+    });
+    EXPECT_EQ(crawler.crawl(), "finished");
+    auto urls = repeating->urls();
+    EXPECT_EQ(urls.size(), 1u + 5u + 25u);
+    std::sort(urls.begin(), urls.end());
+    EXPECT_EQ(std::adjacent_find(urls.begin(), urls.end()), urls.end()) << "a page was fetched twice";
+    // What the 25 pages at depth 2 yield is past the depth limit (dropped
+    // before the dupefilter); the 6 above them yield 5 links and 3 repeats
+    // each, of which 30 pages are new.
+    EXPECT_EQ(crawler.stats().get_number("dupefilter/filtered"), dropped_signals);
+    EXPECT_EQ(dropped_signals, 6 * (5 + 3) - 30);
 }
 
 struct Book {
