@@ -5,11 +5,13 @@
 
 #include <trawl/components.hpp>
 #include <trawl/settings.hpp>
+#include <trawl/slots.hpp>
 #include <trawl/signals.hpp>
 #include <trawl/spider.hpp>
 #include <trawl/stats.hpp>
 
 #include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
 
 #include <chrono>
 #include <functional>
@@ -83,6 +85,19 @@ public:
     /// when no crawl is running.
     void schedule(Request request);
 
+    /// Downloads `request` through the downloader middlewares and its slot,
+    /// bypassing the scheduler and the dupefilter (Scrapy's
+    /// engine.download()): for a component that needs a page of its own,
+    /// such as robots.txt. Retries and redirects are followed; the result is
+    /// the final response or the failure. Loop thread only, while a crawl
+    /// runs; throws std::logic_error otherwise.
+    boost::asio::awaitable<DownloadResult> download(Request request);
+
+    /// The running crawl's download slots, to change a host's delay or
+    /// concurrency (Crawl-delay, AutoThrottle). Loop thread only; nullptr
+    /// when no crawl runs.
+    SlotControl* slots() noexcept { return slots_; }
+
     /// The engine of a running crawl registers how to close it and how to
     /// schedule into it; internal.
     void set_close_handler(std::function<void(std::string reason, bool at_once)> handler);
@@ -101,6 +116,9 @@ private:
     int close_requests_ = 0;
     std::function<void(std::string, bool)> close_handler_;
     std::function<void(Request)> schedule_handler_;
+    // Set and cleared by the engine on the loop thread, used only there.
+    std::function<boost::asio::awaitable<DownloadResult>(Request)> download_handler_;
+    SlotControl* slots_ = nullptr;
     friend class Engine;
 };
 

@@ -5,6 +5,7 @@
 
 #include <trawl/request.hpp>
 
+#include <chrono>
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -23,6 +24,26 @@ public:
     virtual bool ready(std::string_view key) const = 0;
     /// Downloads in progress in this slot.
     virtual std::size_t active(std::string_view key) const = 0;
+};
+
+/// What middlewares and extensions may change of a running crawl's slots
+/// (Crawler::slots()): robots.txt's Crawl-delay, AutoThrottle, per-host
+/// back-off. Loop thread only. Delays apply from the slot's next start;
+/// set_delay and set_concurrency last while the slot exists (it goes after
+/// a minute idle, as in Scrapy), a delay floor for the whole crawl.
+class SlotControl {
+public:
+    using duration = std::chrono::nanoseconds;
+    virtual ~SlotControl() = default;
+    /// The slot's delay between download starts (DOWNLOAD_DELAY unless
+    /// changed), never below its floor.
+    virtual duration delay(std::string_view key) const = 0;
+    virtual void set_delay(std::string_view key, duration delay) = 0;
+    /// A minimum for the slot's delay, randomisation included, for the rest
+    /// of the crawl (robots.txt Crawl-delay); the larger of two floors wins.
+    virtual void set_delay_floor(std::string_view key, duration floor) = 0;
+    virtual std::size_t concurrency(std::string_view key) const = 0;
+    virtual void set_concurrency(std::string_view key, std::size_t concurrency) = 0;
 };
 
 } // namespace trawl

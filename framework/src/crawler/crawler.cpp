@@ -80,6 +80,14 @@ void Crawler::schedule(Request request)
     handler(std::move(request));
 }
 
+boost::asio::awaitable<DownloadResult> Crawler::download(Request request)
+{
+    if (!download_handler_) {
+        throw std::logic_error("Crawler::download(" + request.url + "): no crawl is running");
+    }
+    co_return co_await download_handler_(std::move(request));
+}
+
 std::string Crawler::close_reason() const
 {
     std::lock_guard lock{mutex_};

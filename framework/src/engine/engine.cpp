@@ -118,6 +118,8 @@ std::string Engine::run()
             request_close(std::move(reason), at_once);
         });
     });
+    crawler_.download_handler_ = [this](Request request) { return fetch_for_callback(std::move(request)); };
+    crawler_.slots_ = &slots_;
     crawler_.set_schedule_handler([this](Request request) {
         if (loop_.get_executor().running_in_this_thread()) {
             schedule_from_extension(std::move(request));
@@ -155,6 +157,8 @@ std::string Engine::run()
     loop_.run();
     crawler_.set_close_handler(nullptr);
     crawler_.set_schedule_handler(nullptr);
+    crawler_.download_handler_ = nullptr;
+    crawler_.slots_ = nullptr;
     if (failure) {
         std::rethrow_exception(failure);
     }

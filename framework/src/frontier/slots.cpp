@@ -154,9 +154,28 @@ void Slots::set_delay(std::string_view key, duration delay)
     if (delay < duration::zero()) {
         throw std::invalid_argument(fmt::format("negative download delay for slot '{}'", key));
     }
-    const auto now = clock_.now();
     Slot& s = slot(key);
     s.config.delay = delay;
+    redraw_delay(key, s);
+}
+
+void Slots::set_delay_floor(std::string_view key, duration floor)
+{
+    if (floor < duration::zero()) {
+        throw std::invalid_argument(fmt::format("negative delay floor for slot '{}'", key));
+    }
+    auto& kept = delay_floors_[std::string(key)];
+    kept = std::max(kept, floor);
+    if (auto it = slots_.find(key); it != slots_.end() && it->second.config.floor < kept) {
+        it->second.config.floor = kept;
+        redraw_delay(key, it->second);
+    }
+}
+
+// The wait since the slot's last start, drawn again after a change.
+void Slots::redraw_delay(std::string_view key, Slot& s)
+{
+    const auto now = clock_.now();
     s.last_used = now;
     if (s.last_start != time_point::min()) {
         s.ready_at = s.last_start + draw_delay(s.config);
@@ -177,8 +196,11 @@ void Slots::set_concurrency(std::string_view key, std::size_t concurrency)
 
 Slots::duration Slots::delay(std::string_view key) const
 {
-    const Slot* s = find(key);
-    return s ? s->config.delay : config_for(key).delay;
+    const Config config = [&] {
+        const Slot* s = find(key);
+        return s ? s->config : config_for(key);
+    }();
+    return std::max(config.delay, config.floor);
 }
 
 std::size_t Slots::concurrency(std::string_view key) const
@@ -200,7 +222,11 @@ std::size_t Slots::collect_idle()
 Slots::Config Slots::config_for(std::string_view key) const
 {
     auto it = overrides_.find(key);
-    return it != overrides_.end() ? it->second : default_config_;
+    Config config = it != overrides_.end() ? it->second : default_config_;
+    if (auto floor = delay_floors_.find(key); floor != delay_floors_.end()) {
+        config.floor = floor->second;
+    }
+    return config;
 }
 
 Slots::Slot& Slots::slot(std::string_view key)
@@ -222,14 +248,14 @@ const Slots::Slot* Slots::find(std::string_view key) const
 Slots::duration Slots::draw_delay(const Config& config)
 {
     if (!config.randomize || config.delay == duration::zero()) {
-        return config.delay;
+        return std::max(config.delay, config.floor);
     }
     // Scrapy: uniform(0.5 * delay, 1.5 * delay). The distribution may round
     // up to its upper bound; keep the interval half-open.
     std::uniform_real_distribution<double> factor_of(0.5, 1.5);
     const double factor = std::min(factor_of(random_), std::nextafter(1.5, 0.0));
-    return std::chrono::duration_cast<duration>(std::chrono::duration<double, std::nano>(
-        static_cast<double>(config.delay.count()) * factor));
+    return std::max(config.floor, std::chrono::duration_cast<duration>(std::chrono::duration<double, std::nano>(
+                                      static_cast<double>(config.delay.count()) * factor)));
 }
 
 void Slots::schedule_wakeup(std::string_view key, const Slot& s)

@@ -31,7 +31,7 @@
 
 namespace trawl::detail {
 
-class Slots final : public SlotView {
+class Slots final : public SlotView, public SlotControl {
 public:
     using time_point = Clock::time_point;
     using duration = std::chrono::nanoseconds;
@@ -65,15 +65,17 @@ public:
     /// pending requests, which costs one early wake-up per such slot.
     std::optional<time_point> next_ready_time();
 
-    /// Changes a slot's delay (robots.txt Crawl-delay, AutoThrottle); the
-    /// wait since its last start is recomputed at once.
-    void set_delay(std::string_view key, duration delay);
-    void set_concurrency(std::string_view key, std::size_t concurrency);
-
-    /// The slot's base delay and limit (configured values for a slot not
-    /// created yet).
-    duration delay(std::string_view key) const;
-    std::size_t concurrency(std::string_view key) const;
+    // SlotControl
+    /// Changes a slot's delay (AutoThrottle); the wait since its last start
+    /// is recomputed at once.
+    void set_delay(std::string_view key, duration delay) override;
+    /// Kept outside the slot, so it outlives its collection.
+    void set_delay_floor(std::string_view key, duration floor) override;
+    void set_concurrency(std::string_view key, std::size_t concurrency) override;
+    /// The slot's delay (at least its floor) and limit (configured values
+    /// for a slot not created yet).
+    duration delay(std::string_view key) const override;
+    std::size_t concurrency(std::string_view key) const override;
 
     std::size_t global_active() const noexcept { return global_active_; }
     std::size_t global_limit() const noexcept { return global_limit_; }
@@ -96,6 +98,7 @@ private:
         std::size_t concurrency;
         duration delay;
         bool randomize;
+        duration floor{0};  ///< no drawn delay below it
     };
     struct Slot {
         Config config;
@@ -124,6 +127,7 @@ private:
     const Slot* find(std::string_view key) const;
     duration draw_delay(const Config& config);
     void schedule_wakeup(std::string_view key, const Slot& slot);
+    void redraw_delay(std::string_view key, Slot& slot);
     void drop_past_wakeups(time_point now);
     void maybe_collect(time_point now);
 
@@ -131,6 +135,7 @@ private:
     Config default_config_;
     std::size_t global_limit_;
     std::unordered_map<std::string, Config, KeyHash, std::equal_to<>> overrides_;  // DOWNLOAD_SLOTS
+    std::unordered_map<std::string, duration, KeyHash, std::equal_to<>> delay_floors_;
     std::unordered_map<std::string, Slot, KeyHash, std::equal_to<>> slots_;
     std::priority_queue<Wakeup, std::vector<Wakeup>, std::greater<>> wakeups_;
     std::size_t global_active_ = 0;

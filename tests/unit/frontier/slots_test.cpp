@@ -285,3 +285,49 @@ TEST_F(SlotsTest, UnknownSlotIsReadyAndIdle)
 }
 
 } // namespace
+
+namespace {
+
+TEST_F(SlotsTest, DelayFloorBoundsEveryDrawnDelayAndOutlivesTheSlot)
+{
+    // DOWNLOAD_DELAY 1 s randomised (0.5-1.5 s), a Crawl-delay floor of 1.2 s.
+    Slots slots{settings_from("DOWNLOAD_DELAY: 1"), clock};
+    slots.set_delay_floor("a", 1200ms);
+    slots.set_delay_floor("a", 300ms);  // the larger floor stays
+    EXPECT_EQ(slots.delay("a"), 1200ms);
+    EXPECT_EQ(slots.delay("b"), 1s);
+    for (int i = 0; i < 200; ++i) {
+        const auto start = clock.now();
+        slots.start("a");
+        slots.finish("a");
+        clock.advance(1200ms - 1ns);
+        EXPECT_FALSE(slots.ready("a")) << "a drawn delay went below the floor";
+        while (!slots.ready("a")) {
+            clock.advance(10ms);
+        }
+        EXPECT_LE(clock.now() - start, 1500ms + 10ms);
+    }
+    // The slot is collected after a minute idle; the floor is not.
+    clock.advance(2min);
+    EXPECT_EQ(slots.collect_idle(), 1u);
+    EXPECT_FALSE(slots.contains("a"));
+    EXPECT_EQ(slots.delay("a"), 1200ms);
+    slots.start("a");
+    clock.advance(1199ms);
+    EXPECT_FALSE(slots.ready("a"));
+}
+
+TEST_F(SlotsTest, DelayFloorAppliesToTheWaitInProgress)
+{
+    Slots slots{settings_from("RANDOMIZE_DOWNLOAD_DELAY: false"), clock};
+    slots.start("a");
+    slots.finish("a");
+    EXPECT_TRUE(slots.ready("a"));
+    slots.set_delay_floor("a", 2s);
+    EXPECT_FALSE(slots.ready("a"));
+    clock.advance(2s);
+    EXPECT_TRUE(slots.ready("a"));
+    EXPECT_THROW(slots.set_delay_floor("a", -1s), std::invalid_argument);
+}
+
+} // namespace
