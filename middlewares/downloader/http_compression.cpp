@@ -1,6 +1,7 @@
 #include "downloader/http_compression.hpp"
 
 #include <trawl/crawler.hpp>
+#include <trawl/download_handler.hpp>
 
 namespace trawl::middlewares {
 
@@ -10,6 +11,14 @@ std::unique_ptr<HttpCompressionMiddleware> HttpCompressionMiddleware::from_crawl
         throw NotConfigured("COMPRESSION_ENABLED is false");
     }
     return std::make_unique<HttpCompressionMiddleware>(crawler.stats());
+}
+
+boost::asio::awaitable<RequestAction> HttpCompressionMiddleware::process_request(Request& request)
+{
+    if (!request.headers.contains("Accept-Encoding")) {
+        request.headers.set("Accept-Encoding", std::string(supported_accept_encoding()));
+    }
+    co_return Continue{};
 }
 
 boost::asio::awaitable<ResponseAction> HttpCompressionMiddleware::process_response(const Request& request,

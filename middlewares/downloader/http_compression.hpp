@@ -1,9 +1,11 @@
 #pragma once
-// Compression stats (priority 590; the counting half of Scrapy's
-// HttpCompressionMiddleware). trawl's HTTP handler already asks for
-// compressed bodies and decodes them while downloading (COMPRESSION_ENABLED),
-// flagging such responses "decompressed"; this middleware counts them as
-// Scrapy does: httpcompression/response_count and
+// Compression (priority 590; Scrapy's HttpCompressionMiddleware). trawl's
+// HTTP handler decodes bodies while downloading (COMPRESSION_ENABLED), so
+// that size limits count decoded bytes, and flags such responses
+// "decompressed". This middleware does the rest as Scrapy's does: it sets
+// Accept-Encoding on each request that has none ("gzip, deflate, br,
+// zstd"; so the header is in the request a spider, `fetch --headers` and
+// the HTTP cache see), and counts httpcompression/response_count and
 // httpcompression/response_bytes (decoded bytes). HEAD responses are not
 // counted (Scrapy skips them). NotConfigured when COMPRESSION_ENABLED is
 // false.
@@ -23,7 +25,8 @@ public:
     static std::unique_ptr<HttpCompressionMiddleware> from_crawler(Crawler& crawler);
     explicit HttpCompressionMiddleware(Stats& stats) : stats_(stats) {}
 
-    HookSet hooks() const override { return static_cast<HookSet>(Hook::response); }
+    HookSet hooks() const override { return Hook::request | Hook::response; }
+    boost::asio::awaitable<RequestAction> process_request(Request& request) override;
     boost::asio::awaitable<ResponseAction> process_response(const Request& request, Response response) override;
 
 private:

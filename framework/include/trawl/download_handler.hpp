@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <string_view>
 
 namespace trawl {
 
@@ -28,6 +29,12 @@ struct DownloadLimits {
     /// Send Accept-Encoding and decode the body (COMPRESSION_ENABLED).
     bool decompress = true;
 };
+
+/// The Accept-Encoding value trawl sends when it decodes bodies (the
+/// httpcompression middleware sets it on each request, as Scrapy's does;
+/// the HTTP handler adds it to requests that have none): "gzip, deflate,
+/// br, zstd": every coding the decoder knows.
+inline std::string_view supported_accept_encoding() noexcept { return "gzip, deflate, br, zstd"; }
 
 class DownloadHandler {
 public:

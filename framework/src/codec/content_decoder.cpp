@@ -199,9 +199,4 @@ make_content_decoder(std::string_view content_encoding, DecoderLimits limits)
     return decoder;
 }
 
-std::string_view supported_accept_encoding() noexcept
-{
-    return "gzip, deflate, br, zstd";
-}
-
 } // namespace trawl::detail

@@ -81,7 +81,4 @@ public:
 boost::system::result<std::unique_ptr<ContentDecoder>>
 make_content_decoder(std::string_view content_encoding, DecoderLimits limits);
 
-/// The Accept-Encoding value trawl sends: "gzip, deflate, br, zstd".
-std::string_view supported_accept_encoding() noexcept;
-
 } // namespace trawl::detail

@@ -3,6 +3,8 @@
 
 #include "codec/content_decoder.hpp"
 
+#include <trawl/download_handler.hpp>
+
 #include "decode_helpers.hpp"
 #include "encoders.hpp"
 
@@ -236,7 +238,7 @@ TEST(ContentDecoder, TooManyCodingsAreUnsupported)
 
 TEST(ContentDecoder, SupportedAcceptEncoding)
 {
-    EXPECT_EQ(detail::supported_accept_encoding(), "gzip, deflate, br, zstd");
+    EXPECT_EQ(trawl::supported_accept_encoding(), "gzip, deflate, br, zstd");
 }
 
 // --- Identity --------------------------------------------------------------

@@ -12,7 +12,7 @@ TEST(HttpCompressionTest, CountsDecompressedResponses)
 {
     auto crawler = make_crawler();
     auto mw = HttpCompressionMiddleware::from_crawler(*crawler);
-    EXPECT_EQ(mw->hooks(), static_cast<HookSet>(Hook::response));
+    EXPECT_EQ(mw->hooks(), Hook::request | Hook::response);
     Request request{"http://example.com/"};
     auto decoded = make_response(request.url, 200, request, {}, std::string(1000, 'x'), {"decompressed"});
     auto action = run(mw->process_response(request, decoded));
@@ -22,6 +22,19 @@ TEST(HttpCompressionTest, CountsDecompressedResponses)
     run(mw->process_response(request, make_response(request.url, 200, request, {}, "plain")));
     EXPECT_EQ(stat(*crawler, "httpcompression/response_count"), 2);
     EXPECT_EQ(stat(*crawler, "httpcompression/response_bytes"), 1003);
+}
+
+TEST(HttpCompressionTest, AsksForCompressedBodiesUnlessTheRequestSaysOtherwise)
+{
+    auto crawler = make_crawler();
+    auto mw = HttpCompressionMiddleware::from_crawler(*crawler);
+    Request plain{"http://example.com/"};
+    EXPECT_TRUE(std::holds_alternative<Continue>(run(mw->process_request(plain))));
+    EXPECT_EQ(plain.headers.get("Accept-Encoding"), "gzip, deflate, br, zstd");
+    Request chosen{"http://example.com/"};
+    chosen.headers.set("accept-encoding", "identity");
+    run(mw->process_request(chosen));
+    EXPECT_EQ(chosen.headers.get("Accept-Encoding"), "identity");
 }
 
 TEST(HttpCompressionTest, HeadResponsesAreNotCounted)
