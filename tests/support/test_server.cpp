@@ -100,6 +100,7 @@ public:
         port_ = acceptor_.local_endpoint().port();
         resources_.base_url = std::string(options_.tls ? "https" : "http") + "://127.0.0.1:" + std::to_string(port_);
         resources_.site_pages = std::max(1, options_.site_pages);
+        resources_.files = detail::file_replies(options_.files, resources_.base_url);
 
         live_ = 1;  // the accept loop
         net::co_spawn(acceptor_strand_, accept_loop(), [this](std::exception_ptr error) {

@@ -55,6 +55,11 @@
 //                          /disallowed for all; everything for "badbot")
 //   /set-cookie?k=v&..     Set-Cookie k=v; Path=/ for each parameter (two
 //                          default cookies without parameters)
+//   /set-cookie-redirect?to=URL&k=v&..   302 to URL with Set-Cookie k=v; Path=/
+//                          for each parameter other than `to`
+//   any path in TestServerOptions::files   (GET and HEAD) that file, whatever
+//                          the query; files take precedence over the resources
+//                          above, so a test can replace /robots.txt
 // Defaults: size 1000 for /text, /close-delimited and /partial, 10000 for the
 // compressed ones. Bad numbers give 400, unknown paths 404. HEAD works for the
 // well-behaved resources. Every response body is deterministic: the same URL
@@ -63,7 +68,9 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -78,6 +85,22 @@ struct SelfSignedCertificate {
 /// with subjectAltName DNS:localhost and IP:127.0.0.1 and the given CN.
 SelfSignedCertificate make_self_signed_certificate(std::string_view common_name = "localhost");
 
+/// A fixed resource for TestServerOptions::files: sitemaps, robots.txt
+/// files, XML and CSV feeds.
+struct TestFile {
+    std::string content_type;
+    /// The body, with each "{base_url}" replaced by the server's base_url()
+    /// (the port is only known once the server runs), then gzipped if
+    /// `gzip` is set. Both are done once, at start-up.
+    std::string body;
+    /// A Content-Encoding field to send; the body is not encoded by it (set
+    /// `gzip` too for "gzip").
+    std::optional<std::string> content_encoding;
+    /// Send the body gzipped: with no content_encoding, a .gz file as
+    /// servers send one.
+    bool gzip = false;
+};
+
 struct TestServerOptions {
     bool tls = false;
     /// Threads serving requests (1 is enough for tests; the demo and
@@ -87,6 +110,8 @@ struct TestServerOptions {
     std::uint16_t port = 0;
     /// Number of pages in the /page/N link site.
     int site_pages = 2000;
+    /// Path (without query) -> fixed resource.
+    std::map<std::string, TestFile> files;
 };
 
 class TestServer {

@@ -4,8 +4,11 @@
 // Beast, so that only test_server.cpp compiles the heavy templates; the
 // session in test_server.cpp turns a Reply into bytes on the wire.
 
+#include "support/test_server.hpp"
+
 #include <chrono>
 #include <cstddef>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -52,7 +55,11 @@ struct Reply {
 struct ResourceContext {
     std::string base_url;  // "http://127.0.0.1:PORT", no trailing slash
     int site_pages = 0;
+    std::map<std::string, Reply> files;  // TestServerOptions::files, ready to send
 };
+
+/// TestServerOptions::files as replies, once base_url is known.
+std::map<std::string, Reply> file_replies(const std::map<std::string, TestFile>& files, std::string_view base_url);
 
 /// Routes a request to its resource (test_server_resources.cpp).
 Reply handle_request(const ServerRequest& request, const ResourceContext& context);

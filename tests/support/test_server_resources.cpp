@@ -261,6 +261,10 @@ Reply route(const ServerRequest& request, const ResourceContext& context) {
         return std::nullopt;
     };
 
+    if (auto file = context.files.find(path);
+        file != context.files.end() && (request.method == "GET" || request.method == "HEAD")) {
+        return file->second;
+    }
     if (path == "/") {
         return html_reply(index_page());
     }
@@ -401,10 +405,44 @@ Reply route(const ServerRequest& request, const ResourceContext& context) {
     if (path == "/set-cookie") {
         return set_cookie(request);
     }
+    if (path == "/set-cookie-redirect") {
+        // A login form's answer: cookies and a redirect in one response.
+        auto to = query.text("to");
+        if (!to) {
+            throw BadRequest("/set-cookie-redirect needs ?to=");
+        }
+        Reply reply = redirect_reply(302, *to);
+        for (auto param : url.params()) {
+            if (param.key != "to") {
+                reply.fields.emplace_back("Set-Cookie", param.key + "=" + param.value + "; Path=/");
+            }
+        }
+        return reply;
+    }
     return text_reply(404, "not found\n");
 }
 
 } // namespace
+
+std::map<std::string, Reply> file_replies(const std::map<std::string, TestFile>& files, std::string_view base_url) {
+    std::map<std::string, Reply> out;
+    for (const auto& [path, file] : files) {
+        std::string body;
+        constexpr std::string_view placeholder = "{base_url}";
+        std::size_t from = 0;
+        for (auto at = file.body.find(placeholder); at != std::string::npos; at = file.body.find(placeholder, from)) {
+            body.append(file.body, from, at - from).append(base_url);
+            from = at + placeholder.size();
+        }
+        body.append(file.body, from);
+        Reply reply = text_reply(200, file.gzip ? gzip_compress(body) : std::move(body), file.content_type);
+        if (file.content_encoding) {
+            reply.fields.emplace_back("Content-Encoding", *file.content_encoding);
+        }
+        out.emplace(path, std::move(reply));
+    }
+    return out;
+}
 
 Reply handle_request(const ServerRequest& request, const ResourceContext& context) {
     try {
