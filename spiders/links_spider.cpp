@@ -142,6 +142,15 @@ void LinksSpider::opened(Crawler&)
     if (same_site_) {
         allowed_domains.push_back(host_);
     }
+    // Every link a browser would follow, whatever its extension; with
+    // same_site, the offsite middleware's rule (the host or a subdomain)
+    // applied before any request is made.
+    LinkExtractor::Options options;
+    options.deny_extensions = std::vector<std::string>{};
+    if (same_site_) {
+        options.allow_domains = {host_};
+    }
+    links_ = LinkExtractor{std::move(options)};
 }
 
 Generator<Request> LinksSpider::start_requests()
@@ -153,31 +162,20 @@ Generator<Request> LinksSpider::start_requests()
     co_yield std::move(request);
 }
 
-bool LinksSpider::follows(std::string_view url) const
-{
-    if (!same_site_) {
-        return true;
-    }
-    // The offsite middleware's rule: the host or one of its subdomains.
-    const auto host = url_host(url);
-    return host == host_ ||
-           (host.size() > host_.size() && host.ends_with(host_) && host[host.size() - host_.size() - 1] == '.');
-}
-
 Callback LinksSpider::parse(Response response)
 {
     const Request& request = response.request();
     const std::int64_t depth = meta_depth(request.meta);
     const bool html = is_html(response);
-    PageLinks page;
+    std::string title;
     if (html) {
-        page = scan_links(response.body());
+        title = scan_links(response.text(), ScanOptions{.title_only = true}).title;
     }
 
     Item item{"page"};
     item["url"] = response.url();
     item["status"] = response.status();
-    item["title"] = page.title;
+    item["title"] = title;
     item["depth"] = depth;
     item["referer"] = referer_of(request);
     co_yield std::move(item);
@@ -185,12 +183,12 @@ Callback LinksSpider::parse(Response response)
     if (!html || (max_depth_ && depth >= *max_depth_)) {
         co_return;
     }
-    auto links = resolve_links(page, response.url());
-    for (auto& url : links) {
-        if (!follows(url)) {
+    for (auto& link : links_.extract_links(response)) {
+        // The extractor keeps ftp: and file: links too (as Scrapy's does).
+        if (!istarts_with(link.url, "http://") && !istarts_with(link.url, "https://")) {
             continue;
         }
-        Request next{std::move(url)};
+        Request next{std::move(link.url)};
         next.headers.set("Referer", response.url());
         next.meta["referer"] = response.url();
         next.meta["depth"] = depth + 1;

@@ -7,8 +7,10 @@
 // From the start URL it follows every <a href> and <area href> (resolved
 // against <base href>, fragments dropped, http and https only) and yields
 // one item per page: {"url", "status", "title", "depth", "referer"}.
-// Links are read with trawl::scan_links, a single pass over the bytes, so
-// the spider costs little next to the download.
+// Links come from a trawl::LinkExtractor (every extension, each link once,
+// and with same_site only the site's host and its subdomains), which reads
+// the page in a single pass without building a tree, so the spider costs
+// little next to the download.
 //
 // Arguments (-a NAME=VALUE):
 //   start_url  required; an absolute http(s) URL.
@@ -29,6 +31,7 @@
 // text/html or application/xhtml+xml; without one, a body starting with
 // '<'); other responses still give an item, with an empty title.
 
+#include <trawl/link_extractor.hpp>
 #include <trawl/spider.hpp>
 
 #include <cstdint>
@@ -47,13 +50,12 @@ public:
     Callback parse(Response response) override;
 
 private:
-    bool follows(std::string_view url) const;
-
     // Set in opened(), read-only while callbacks run.
     std::string start_url_;
     std::string host_;
     std::optional<std::int64_t> max_depth_;
     bool same_site_ = true;
+    LinkExtractor links_;
 };
 
 } // namespace trawl::spiders

@@ -111,7 +111,7 @@ struct TestServerOptions {
     /// Number of pages in the /page/N link site.
     int site_pages = 2000;
     /// Path (without query) -> fixed resource.
-    std::map<std::string, TestFile> files;
+    std::map<std::string, TestFile> files{};
 };
 
 class TestServer {

@@ -26,6 +26,34 @@
 
 namespace trawl {
 
+/// What scan_links reports beyond the hrefs, for trawl::LinkExtractor.
+struct ScanOptions {
+    /// Fill PageLinks::details: each link's tag, text and rel.
+    bool link_details = false;
+    /// Only the title: stop after the first <title> (no links, no base).
+    bool title_only = false;
+};
+
+/// One link's element, as a tree-building parser would see it.
+struct LinkDetails {
+    /// "a" or "area".
+    std::string tag;
+    /// The element's descendant text (XPath string()), references
+    /// decoded, whitespace as written; comments left out, the raw text of a
+    /// <script> or <style> inside it included, as lxml includes it. "" for
+    /// <area> and a self-closed <a ... />. Where the text ends follows
+    /// libxml2's HTML parser (the one lxml uses) for what pages do: at
+    /// </a>; at another <a> that starts directly inside it; at an end tag
+    /// of an element it sits in (</p>, </li>, </div>, ...). Stray end tags
+    /// of void and inline elements (</br>, </span>) are ignored, and an
+    /// <a> nested inside other elements of a link nests (its text counts
+    /// for both). Elements more than 256 deep inside one link are not
+    /// tracked.
+    std::string text;
+    /// The rel attribute, references decoded ("" when absent).
+    std::string rel;
+};
+
 struct PageLinks {
     /// Text of the first <title>: references decoded, ASCII whitespace
     /// collapsed to single spaces and trimmed (as document.title). Empty
@@ -37,10 +65,14 @@ struct PageLinks {
     /// references decoded, leading and trailing ASCII whitespace removed,
     /// otherwise as written (relative, with fragments, duplicates kept).
     std::vector<std::string> hrefs;
+    /// With ScanOptions::link_details: details[i] describes hrefs[i].
+    /// Empty otherwise.
+    std::vector<LinkDetails> details;
 };
 
 /// Scans `html` once. Never throws except std::bad_alloc.
 PageLinks scan_links(std::string_view html);
+PageLinks scan_links(std::string_view html, const ScanOptions& options);
 
 /// The links of `page` a crawler can follow from `page_url`: each href
 /// resolved with trawl::urljoin against the base (the <base href> resolved

@@ -1,13 +1,15 @@
 // The link scanner: one forward pass over the bytes that follows the HTML5
 // tokenizer's states only as far as they decide where a tag starts and
 // ends and what an attribute value is. Text between tags is skipped with
-// memchr; only <a>, <area>, <base> and <title> produce output.
+// memchr; only <a>, <area>, <base> and <title> produce output. With
+// ScanOptions::link_details it also keeps a small stack of the elements
+// open inside the current link, to know where the link's text ends.
 
 #include <trawl/html_links.hpp>
 
 #include "links/char_refs.hpp"
+#include "links/html_tokens.hpp"
 
-#include <array>
 #include <cstring>
 #include <optional>
 
@@ -15,90 +17,18 @@ namespace trawl {
 
 namespace {
 
-// Character classes of the tokenizer states the scanner runs, one table
-// lookup per byte in the hot loops.
-enum : unsigned char {
-    space = 1,         // ASCII whitespace
-    ends_name = 2,     // ends a tag or attribute name: whitespace, '/', '>'
-    ends_unquoted = 4,  // ends an unquoted attribute value: whitespace, '>'
-    ends_attribute_name = 8,  // whitespace, '/', '>', '='
-};
-
-constexpr auto char_classes = [] {
-    std::array<unsigned char, 256> table{};
-    for (unsigned char c : {' ', '\n', '\t', '\r', '\f'}) {
-        table[c] = space | ends_name | ends_unquoted | ends_attribute_name;
-    }
-    table['/'] = ends_name | ends_attribute_name;
-    table['>'] = ends_name | ends_unquoted | ends_attribute_name;
-    table['='] = ends_attribute_name;
-    return table;
-}();
-
-bool has_class(char c, unsigned char mask) noexcept { return (char_classes[static_cast<unsigned char>(c)] & mask) != 0; }
-
-bool is_space(char c) noexcept { return has_class(c, space); }
-
-bool is_alpha(char c) noexcept { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-
-char to_lower(char c) noexcept { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + ('a' - 'A')) : c; }
-
-bool iequals_lower(std::string_view text, std::string_view lower) noexcept
-{
-    if (text.size() != lower.size()) {
-        return false;
-    }
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        if (to_lower(text[i]) != lower[i]) {
-            return false;
-        }
-    }
-    return true;
-}
-
-// What a start tag means to the scanner.
-enum class TagKind {
-    other,
-    link,       // a, area: collect href
-    base,       // first href wins for the page
-    title,      // RCDATA, first one is the page's title
-    rcdata,     // textarea: text only, references decoded (nothing to keep)
-    rawtext,    // script, style, xmp, iframe, noembed, noframes
-    plaintext,  // everything after it is text
-};
-
-TagKind classify(std::string_view name) noexcept
-{
-    // Longer than any name we care about: skip the comparisons.
-    if (name.size() > 9) {
-        return TagKind::other;
-    }
-    char lower[9];
-    for (std::size_t i = 0; i < name.size(); ++i) {
-        lower[i] = to_lower(name[i]);
-    }
-    const std::string_view n{lower, name.size()};
-    switch (n.size()) {
-    case 1:
-        return n == "a" ? TagKind::link : TagKind::other;
-    case 3:
-        return n == "xmp" ? TagKind::rawtext : TagKind::other;
-    case 4:
-        return n == "area" ? TagKind::link : n == "base" ? TagKind::base : TagKind::other;
-    case 5:
-        return n == "title" ? TagKind::title : n == "style" ? TagKind::rawtext : TagKind::other;
-    case 6:
-        return n == "script" || n == "iframe" ? TagKind::rawtext : TagKind::other;
-    case 7:
-        return n == "noembed" ? TagKind::rawtext : TagKind::other;
-    case 8:
-        return n == "noframes" ? TagKind::rawtext : n == "textarea" ? TagKind::rcdata : TagKind::other;
-    case 9:
-        return n == "plaintext" ? TagKind::plaintext : TagKind::other;
-    default:
-        return TagKind::other;
-    }
-}
+using links::detail::classify;
+using links::detail::ends_attribute_name;
+using links::detail::ends_name;
+using links::detail::ends_unquoted;
+using links::detail::has_class;
+using links::detail::iequals;
+using links::detail::iequals_lower;
+using links::detail::is_alpha;
+using links::detail::is_inline;
+using links::detail::is_space;
+using links::detail::is_void;
+using links::detail::TagKind;
 
 // A URL parser drops leading and trailing C0 controls and spaces.
 std::string_view trim_url(std::string_view s) noexcept
@@ -147,9 +77,23 @@ std::string collapse_whitespace(std::string_view text)
     return out;
 }
 
+// The attributes of one tag the scanner keeps (views into the input).
+struct TagAttributes {
+    std::optional<std::string_view> href;
+    std::optional<std::string_view> rel;
+    bool self_closing = false;  // ends with "/>" (libxml2 closes the element at once)
+};
+
+// `Details` (ScanOptions::link_details) is a template argument so that the
+// plain scan, which the links spider runs on every page, carries none of
+// the bookkeeping for link texts.
+template <bool Details>
 class Scanner {
 public:
-    explicit Scanner(std::string_view html) : s_(html), n_(html.size()) {}
+    Scanner(std::string_view html, const ScanOptions& options)
+        : s_(html), n_(html.size()), title_only_(options.title_only)
+    {
+    }
 
     PageLinks run()
     {
@@ -164,16 +108,27 @@ public:
             }
             const char c = s_[pos_ + 1];
             if (is_alpha(c)) {
+                text_before_markup();
                 start_tag();
             } else if (c == '/') {
+                text_before_markup();
                 end_tag();
             } else if (c == '!') {
+                text_before_markup();
                 markup_declaration();
             } else if (c == '?') {
+                text_before_markup();
                 skip_bogus_comment(pos_ + 2);
             } else {
                 ++pos_;  // "<" followed by anything else is text
+                continue;
             }
+            if constexpr (Details) {
+                text_from_ = pos_;
+            }
+        }
+        if (collecting() && text_from_ < n_) {
+            append_text(s_.substr(text_from_), true);  // a link left open runs to the end
         }
         return std::move(page_);
     }
@@ -198,19 +153,27 @@ private:
 
     // Reads the attributes of a tag from `i` (just after its name) up to
     // and including its '>'. Returns the index after the '>', or nullopt
-    // when the input ends first. With `want_href`, the first href's raw
-    // value (empty for a bare `href`) goes to `href`.
-    std::optional<std::size_t> attributes(std::size_t i, bool want_href, std::optional<std::string_view>& href) const
+    // when the input ends first. With `want_href` (`want_rel`), the first
+    // href's (rel's) raw value, empty for a bare attribute, goes to `out`.
+    std::optional<std::size_t> attributes(std::size_t i, bool want_href, bool want_rel, TagAttributes& out) const
     {
+        bool slash = false;
         for (;;) {
             while (i < n_ && (is_space(s_[i]) || s_[i] == '/')) {
+                if constexpr (Details) {
+                    slash = s_[i] == '/';
+                }
                 ++i;
             }
             if (i >= n_) {
                 return std::nullopt;
             }
             if (s_[i] == '>') {
+                out.self_closing = slash;
                 return i + 1;
+            }
+            if constexpr (Details) {
+                slash = false;
             }
             // A name runs to whitespace, '/', '>' or '='; a leading '=' is
             // part of it.
@@ -218,7 +181,9 @@ private:
             while (i < n_ && !has_class(s_[i], ends_attribute_name)) {
                 ++i;
             }
-            const bool is_href = want_href && !href && iequals_lower(s_.substr(name_start, i - name_start), "href");
+            const auto name = s_.substr(name_start, i - name_start);
+            const bool is_href = want_href && !out.href && iequals_lower(name, "href");
+            const bool is_rel = want_rel && !out.rel && iequals_lower(name, "rel");
             while (i < n_ && is_space(s_[i])) {
                 ++i;
             }
@@ -227,7 +192,10 @@ private:
             }
             if (s_[i] != '=') {
                 if (is_href) {
-                    href.emplace();
+                    out.href.emplace();
+                }
+                if (is_rel) {
+                    out.rel.emplace();
                 }
                 continue;
             }
@@ -254,7 +222,10 @@ private:
                 value = s_.substr(start, i - start);
             }
             if (is_href) {
-                href = value;
+                out.href = value;
+            }
+            if (is_rel) {
+                out.rel = value;
             }
         }
     }
@@ -263,28 +234,38 @@ private:
     {
         const std::size_t name_start = pos_ + 1;
         const std::size_t name_end = tag_name_end(name_start);
-        const TagKind kind = classify(s_.substr(name_start, name_end - name_start));
-        const bool want_href = kind == TagKind::link || (kind == TagKind::base && !page_.base_href);
-        std::optional<std::string_view> href;
-        const auto end = attributes(name_end, want_href, href);
+        const auto name = s_.substr(name_start, name_end - name_start);
+        const TagKind kind = classify(name);
+        const bool want_href = !title_only_ && (kind == TagKind::link || (kind == TagKind::base && !page_.base_href));
+        TagAttributes attrs;
+        const auto end = attributes(name_end, want_href, Details && kind == TagKind::link, attrs);
         if (!end) {
             pos_ = n_;  // a tag cut off by the end of the input is dropped
             return;
         }
         pos_ = *end;
+        if (kind == TagKind::link) {
+            if (!title_only_) {
+                link(name.size() == 1, attrs);
+            }
+            return;
+        }
+        if (collecting() && !attrs.self_closing && !is_void(name)) {
+            open_element(name, no_link);
+        }
         switch (kind) {
         case TagKind::link:
-            if (href) {
-                page_.hrefs.push_back(decode_href(*href));
-            }
             break;
         case TagKind::base:
-            if (href) {
-                page_.base_href = decode_href(*href);
+            if (attrs.href) {
+                page_.base_href = decode_href(*attrs.href);
             }
             break;
         case TagKind::title: {
             const std::size_t close = raw_text_end(pos_, "title");
+            if (collecting()) {
+                append_text(s_.substr(pos_, close - pos_), true);
+            }
             if (!have_title_) {
                 have_title_ = true;
                 const auto text = s_.substr(pos_, close - pos_);
@@ -296,19 +277,127 @@ private:
                     page_.title = collapse_whitespace(decoded);
                 }
             }
-            pos_ = close;
+            pos_ = title_only_ ? n_ : close;
             break;
         }
         case TagKind::rcdata:
-        case TagKind::rawtext:
-            pos_ = raw_text_end(pos_, lower_name(s_.substr(name_start, name_end - name_start)));
+        case TagKind::rawtext: {
+            const std::size_t close = raw_text_end(pos_, lower_name(name));
+            if (collecting()) {
+                append_text(s_.substr(pos_, close - pos_), kind == TagKind::rcdata);
+            }
+            pos_ = close;
             break;
+        }
         case TagKind::plaintext:
+            if (collecting()) {
+                append_text(s_.substr(pos_), false);
+            }
             pos_ = n_;
             break;
         case TagKind::other:
             break;
         }
+    }
+
+    // The text from the end of the last markup to the markup at pos_
+    // belongs to the open links.
+    void text_before_markup()
+    {
+        if (collecting()) {
+            append_text(s_.substr(text_from_, pos_ - text_from_), true);
+        }
+    }
+
+    // Inside a link whose text is being collected.
+    bool collecting() const noexcept
+    {
+        if constexpr (Details) {
+            return !open_.empty();
+        } else {
+            return false;
+        }
+    }
+
+    // An <a> (`is_a`) or <area> start tag.
+    void link(bool is_a, const TagAttributes& attrs)
+    {
+        // libxml2 closes an open <a> when another starts directly in it;
+        // one nested deeper inside the link stays nested.
+        if (is_a && collecting() && iequals_lower(open_.back().name, "a")) {
+            open_.pop_back();
+        }
+        std::size_t index = no_link;
+        if (attrs.href) {
+            index = page_.hrefs.size();
+            page_.hrefs.push_back(decode_href(*attrs.href));
+            if constexpr (Details) {
+                LinkDetails details;
+                details.tag = is_a ? "a" : "area";
+                if (attrs.rel) {
+                    details.rel = decode_text(*attrs.rel, true);
+                }
+                page_.details.push_back(std::move(details));
+            }
+        }
+        if (Details && is_a && !attrs.self_closing && (index != no_link || collecting())) {
+            open_element("a", index);
+        }
+    }
+
+    void open_element(std::string_view name, std::size_t link_index)
+    {
+        if (open_.size() < max_open_) {
+            open_.push_back(OpenElement{name, link_index});
+        }
+    }
+
+    // An end tag while a link is open: it closes the innermost open element
+    // of that name and everything inside it; one that matches nothing
+    // closes an element the link sits in, so every open link ends, unless
+    // it is a stray end tag libxml2 ignores.
+    void close_element(std::string_view name)
+    {
+        for (std::size_t k = open_.size(); k-- > 0;) {
+            if (iequals(open_[k].name, name)) {
+                open_.resize(k);
+                return;
+            }
+        }
+        if (!is_void(name) && !is_inline(name)) {
+            open_.clear();
+        }
+    }
+
+    // Text inside the open links: added to each of them (nested links
+    // share their inner text, as string() of each element would).
+    void append_text(std::string_view text, bool decode)
+    {
+        if (text.empty()) {
+            return;
+        }
+        for (const auto& element : open_) {
+            if (element.link == no_link) {
+                continue;
+            }
+            auto& out = page_.details[element.link].text;
+            if (decode && text.find('&') != std::string_view::npos) {
+                links::detail::append_decoded(out, text, false);
+            } else {
+                out.append(text);
+            }
+        }
+    }
+
+    static std::string decode_text(std::string_view raw, bool in_attribute)
+    {
+        std::string out;
+        if (raw.find('&') == std::string_view::npos) {
+            out.assign(raw);
+        } else {
+            links::detail::append_decoded(out, raw, in_attribute);
+        }
+        return out;
     }
 
     // Where the raw text starting at `from` ends: the '<' of the first
@@ -355,9 +444,13 @@ private:
             return;
         }
         if (is_alpha(s_[i])) {
-            std::optional<std::string_view> ignored;
-            const auto end = attributes(tag_name_end(i), false, ignored);
+            const std::size_t name_end = tag_name_end(i);
+            TagAttributes ignored;
+            const auto end = attributes(name_end, false, false, ignored);
             pos_ = end ? *end : n_;
+            if (end && collecting()) {
+                close_element(s_.substr(i, name_end - i));
+            }
         } else if (s_[i] == '>') {
             pos_ = i + 1;  // "</>" is dropped
         } else {
@@ -419,15 +512,35 @@ private:
         pos_ = close == std::string_view::npos ? n_ : close + 1;
     }
 
+    // An element open inside a link; `link` indexes page_.details when it
+    // is a link itself, else no_link.
+    static constexpr std::size_t no_link = static_cast<std::size_t>(-1);
+    struct OpenElement {
+        std::string_view name;
+        std::size_t link;
+    };
+    static constexpr std::size_t max_open_ = 256;
+
     std::string_view s_;
     std::size_t n_;
     std::size_t pos_ = 0;
+    bool title_only_;
     bool have_title_ = false;
+    std::size_t text_from_ = 0;  // where the text after the last markup starts
+    std::vector<OpenElement> open_;  // only with Details; empty outside links
     PageLinks page_;
 };
 
 } // namespace
 
-PageLinks scan_links(std::string_view html) { return Scanner{html}.run(); }
+PageLinks scan_links(std::string_view html) { return Scanner<false>{html, ScanOptions{}}.run(); }
+
+PageLinks scan_links(std::string_view html, const ScanOptions& options)
+{
+    if (options.link_details && !options.title_only) {
+        return Scanner<true>{html, options}.run();
+    }
+    return Scanner<false>{html, options}.run();
+}
 
 } // namespace trawl

@@ -73,6 +73,8 @@ CONCURRENT_REQUESTS_PER_IP: 0
 COOKIES_ENABLED: true
 COOKIES_DEBUG: false
 
+CRAWLSPIDER_FOLLOW_LINKS: true
+
 DEFAULT_REQUEST_HEADERS:
   Accept: "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
   Accept-Language: "en"
