@@ -19,7 +19,7 @@ packages=(
   libboost1.81-dev libboost-url1.81-dev libboost-json1.81-dev
   libssl-dev libc-ares-dev zlib1g-dev libbrotli-dev libzstd-dev
   libyaml-cpp-dev libfmt-dev libspdlog-dev libcli11-dev
-  libxml2-dev libpugixml-dev libsqlite3-dev libpcre2-dev libidn2-dev
+  libxml2-dev libpugixml-dev libsqlite3-dev libpcre2-dev libidn2-dev libpsl-dev
   libgtest-dev libgmock-dev libbenchmark-dev libjemalloc-dev
 )
 

@@ -1,5 +1,6 @@
 #include "builtin_middlewares.hpp"
 
+#include "downloader/cookies.hpp"
 #include "downloader/default_headers.hpp"
 #include "downloader/download_timeout.hpp"
 #include "downloader/downloader_stats.hpp"
@@ -27,6 +28,7 @@ void register_builtin_middlewares(Components& components)
     components.add_downloader_middleware<HttpCompressionMiddleware>("httpcompression");
     components.add_downloader_middleware<RedirectMiddleware>("redirect");
     components.add_downloader_middleware<DownloaderStats>("downloaderstats");
+    components.add_downloader_middleware<CookiesMiddleware>("cookies");
     // Names as in SPIDER_MIDDLEWARES_BASE.
     components.add_spider_middleware<HttpErrorMiddleware>("httperror");
     components.add_spider_middleware<DepthMiddleware>("depth");
