@@ -8,6 +8,7 @@
 #include "downloader/offsite.hpp"
 #include "downloader/redirect.hpp"
 #include "downloader/retry.hpp"
+#include "downloader/robots_txt.hpp"
 #include "downloader/user_agent.hpp"
 #include "spider/depth.hpp"
 #include "spider/http_error.hpp"
@@ -21,14 +22,15 @@ void register_builtin_middlewares(Components& components)
     using namespace trawl::middlewares;
     // Names as in DOWNLOADER_MIDDLEWARES_BASE (framework/src/settings/default_settings.cpp).
     components.add_downloader_middleware<OffsiteMiddleware>("offsite");
+    components.add_downloader_middleware<RobotsTxtMiddleware>("robotstxt");
     components.add_downloader_middleware<DownloadTimeoutMiddleware>("downloadtimeout");
     components.add_downloader_middleware<DefaultHeadersMiddleware>("defaultheaders");
     components.add_downloader_middleware<UserAgentMiddleware>("useragent");
     components.add_downloader_middleware<RetryMiddleware>("retry");
     components.add_downloader_middleware<HttpCompressionMiddleware>("httpcompression");
     components.add_downloader_middleware<RedirectMiddleware>("redirect");
-    components.add_downloader_middleware<DownloaderStats>("downloaderstats");
     components.add_downloader_middleware<CookiesMiddleware>("cookies");
+    components.add_downloader_middleware<DownloaderStats>("downloaderstats");
     // Names as in SPIDER_MIDDLEWARES_BASE.
     components.add_spider_middleware<HttpErrorMiddleware>("httperror");
     components.add_spider_middleware<DepthMiddleware>("depth");

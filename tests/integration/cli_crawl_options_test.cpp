@@ -84,6 +84,14 @@ TEST_F(CliCrawlOptions, BadArgumentSyntaxFails)
     EXPECT_TRUE(one_line_error(result, "crawl", "-a 'max_depth': expected NAME=VALUE"));
 }
 
+TEST_F(CliCrawlOptions, AppendAndOverwriteOutputTogetherFail)
+{
+    const auto result = crawl({"-o", "a.jsonl", "-O", "b.jsonl"});
+    EXPECT_EQ(result.exit_code, 2);
+    EXPECT_TRUE(one_line_error(result, "crawl", "use only one of -o/--output and -O/--overwrite-output"));
+    EXPECT_EQ(server_->requests_served(), 0u) << "refused before crawling";
+}
+
 TEST_F(CliCrawlOptions, UnknownSpiderFails)
 {
     const auto result = trawl({"crawl", "no_such_spider"});

@@ -144,7 +144,7 @@ TEST_F(CliCrawl, OutputAppendsAndOverwriteOutputReplaces)
 
 TEST_F(CliCrawl, FormatAfterAColon)
 {
-    const auto result = crawl({"-O", "pages.dat:jsonlines", "-o", "more.out:csv"});
+    const auto result = crawl({"-o", "pages.dat:jsonlines", "-o", "more.out:csv"});
     ASSERT_EQ(result.exit_code, 0) << result.err;
     expect_site_items(json_lines(read("pages.dat")));
     EXPECT_EQ(lines(read("more.out")).size(), static_cast<std::size_t>(site_pages) + 1);

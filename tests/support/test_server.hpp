@@ -99,6 +99,8 @@ struct TestFile {
     /// Send the body gzipped: with no content_encoding, a .gz file as
     /// servers send one.
     bool gzip = false;
+    /// The status to answer with (a robots.txt that is 404 or 500).
+    unsigned status = 200;
 };
 
 struct TestServerOptions {

@@ -435,7 +435,7 @@ std::map<std::string, Reply> file_replies(const std::map<std::string, TestFile>&
             from = at + placeholder.size();
         }
         body.append(file.body, from);
-        Reply reply = text_reply(200, file.gzip ? gzip_compress(body) : std::move(body), file.content_type);
+        Reply reply = text_reply(file.status, file.gzip ? gzip_compress(body) : std::move(body), file.content_type);
         if (file.content_encoding) {
             reply.fields.emplace_back("Content-Encoding", *file.content_encoding);
         }

@@ -70,6 +70,9 @@ void add_feed_options(Settings& settings, const std::vector<std::string>& append
     if (append.empty() && overwrite.empty()) {
         return;
     }
+    if (!append.empty() && !overwrite.empty()) {
+        throw UsageError("use only one of -o/--output and -O/--overwrite-output");  // as Scrapy
+    }
     boost::json::object feeds = settings.get_dict("FEEDS");
     const auto add = [&](const std::string& value, bool replace) {
         auto option = parse_feed_option(value, settings);

@@ -28,7 +28,8 @@ FeedOption parse_feed_option(const std::string& value, const Settings& settings)
 
 /// FEEDS with one entry per -o (append) and -O (overwrite) value, set at
 /// command-line priority over what the settings had. Throws UsageError
-/// for a value without a known format.
+/// for a value without a known format, and for -o and -O together (as
+/// Scrapy).
 void add_feed_options(Settings& settings, const std::vector<std::string>& append,
                       const std::vector<std::string>& overwrite);
 

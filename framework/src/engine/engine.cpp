@@ -118,7 +118,9 @@ std::string Engine::run()
             request_close(std::move(reason), at_once);
         });
     });
-    crawler_.download_handler_ = [this](Request request) { return fetch_for_callback(std::move(request)); };
+    crawler_.download_handler_ = [this](Request request) {
+        return fetch_for_callback(std::move(request), GlobalCap::ignore);
+    };
     crawler_.slots_ = &slots_;
     crawler_.set_schedule_handler([this](Request request) {
         if (loop_.get_executor().running_in_this_thread()) {

@@ -91,13 +91,19 @@ private:
     // engine_download.cpp: the downloader middleware chain, slots, sub-requests.
     boost::asio::awaitable<void> process_request(Request request, std::string slot);
     boost::asio::awaitable<DownloadOutcome> download(Request& request);
-    boost::asio::awaitable<void> wait_for_slot(const std::string& key);
+    // Whether a download outside the scheduler waits for the global
+    // CONCURRENT_REQUESTS cap too (a callback's sub-request) or only for its
+    // slot (Crawler::download from a middleware, as Scrapy's engine.download:
+    // the request that asked holds a place already, so with the cap full it
+    // would wait for itself).
+    enum class GlobalCap { respect, ignore };
+    boost::asio::awaitable<void> wait_for_slot(const std::string& key, GlobalCap cap);
     boost::asio::awaitable<void> enqueue(Request request);
     boost::asio::awaitable<void> enqueue(Request request, Fingerprint fingerprint);
     bool enqueue_now(Request& request, const Fingerprint& fingerprint);
     void after_enqueue(const Request& request, bool stored);
     boost::asio::awaitable<void> enqueue_start_request(Request request);
-    boost::asio::awaitable<DownloadResult> fetch_for_callback(Request request);
+    boost::asio::awaitable<DownloadResult> fetch_for_callback(Request request, GlobalCap cap = GlobalCap::respect);
     void reschedule(Request request);
     boost::asio::awaitable<void> enqueue_later(Request request, double delay_seconds);
 

@@ -115,7 +115,7 @@ net::awaitable<void> Engine::process_request(Request request, std::string slot)
     }
 }
 
-net::awaitable<DownloadResult> Engine::fetch_for_callback(Request request)
+net::awaitable<DownloadResult> Engine::fetch_for_callback(Request request, GlobalCap cap)
 {
     // A sub-request follows retries and redirects itself, so the callback
     // awaiting it gets the final answer; the middlewares' own limits (retry
@@ -123,9 +123,7 @@ net::awaitable<DownloadResult> Engine::fetch_for_callback(Request request)
     while (true) {
         // A sub-request is not in the scheduler: it waits for its slot here.
         auto key = slot_key(request);
-        if (!slots_.ready(key)) {
-            co_await wait_for_slot(key);
-        }
+        co_await wait_for_slot(key, cap);
         slots_.start(key);
         std::optional<SlotHold> hold{std::in_place, *this, std::move(key)};
         auto outcome = co_await download(request);
@@ -148,9 +146,9 @@ net::awaitable<DownloadResult> Engine::fetch_for_callback(Request request)
     }
 }
 
-net::awaitable<void> Engine::wait_for_slot(const std::string& key)
+net::awaitable<void> Engine::wait_for_slot(const std::string& key, GlobalCap cap)
 {
-    while (!slots_.ready(key)) {
+    while (!(cap == GlobalCap::respect ? slots_.ready(key) : slots_.slot_ready(key))) {
         auto waiter = std::make_shared<net::steady_timer>(loop_);
         auto until = slots_.next_ready_time();
         waiter->expires_at(until ? *until : std::chrono::steady_clock::now() + std::chrono::seconds{1});

@@ -91,11 +91,10 @@ Slots::Slots(const Settings& settings, const Clock& clock, std::uint64_t seed)
     }
 }
 
-bool Slots::ready(std::string_view key) const
+bool Slots::ready(std::string_view key) const { return global_ready() && slot_ready(key); }
+
+bool Slots::slot_ready(std::string_view key) const
 {
-    if (!global_ready()) {
-        return false;
-    }
     const Slot* s = find(key);
     // A slot not created yet has nothing running and no delay to wait for.
     return s == nullptr || (s->active < s->config.concurrency && clock_.now() >= s->ready_at);

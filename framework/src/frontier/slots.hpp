@@ -51,6 +51,9 @@ public:
     /// A free place in the slot and in the global cap, and the slot's
     /// (randomized) delay since its last start has passed.
     bool ready(std::string_view key) const override;
+    /// The slot's own part of ready(): a free place in the slot and its
+    /// delay passed, whatever the global cap says.
+    bool slot_ready(std::string_view key) const;
     std::size_t active(std::string_view key) const override;
 
     /// A download for `key` begins now: counts it and draws the delay that

@@ -266,6 +266,9 @@ DNS_SERVERS: []                     # "ip[:port]" each; empty = the system's
 DNS_USE_HOSTS_FILE: true
 PARSE_THREADS: 0                    # 0 = cores - 1, at least 1
 LOOP_LAG_INTERVAL: 0.01             # seconds between loop-lag probes
+ROBOTSTXT_RETRY_INTERVAL: 60        # seconds before a robots.txt that failed (5xx, network) is fetched again
+ROBOTSTXT_CRAWL_DELAY: true         # obey robots.txt Crawl-delay (as a floor under the slot's delay)
+ROBOTSTXT_MAX_CRAWL_DELAY: 60       # seconds: the largest Crawl-delay obeyed; longer ones are cut to it
 )yaml";
 
 } // namespace

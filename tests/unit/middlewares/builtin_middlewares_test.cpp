@@ -27,14 +27,16 @@ TEST(BuiltinMiddlewaresTest, RegisteredUnderTheDefaultSettingsNames)
     // registered yet do not matter here.
     auto crawler = make_crawler(
         {{"DOWNLOADER_MIDDLEWARES_BASE",
-          boost::json::parse(R"({"offsite": 50, "downloadtimeout": 350, "defaultheaders": 400, "useragent": 500,
-                                 "retry": 550, "httpcompression": 590, "redirect": 600, "downloaderstats": 850})")},
-         {"SPIDER_MIDDLEWARES_BASE", boost::json::parse(R"({"httperror": 50, "depth": 900})")}});
+          boost::json::parse(R"({"offsite": 50, "robotstxt": 100, "downloadtimeout": 350, "defaultheaders": 400,
+                                 "useragent": 500, "retry": 550, "httpcompression": 590, "redirect": 600,
+                                 "cookies": 700, "downloaderstats": 850})")},
+         {"SPIDER_MIDDLEWARES_BASE", boost::json::parse(R"({"httperror": 50, "depth": 900})")},
+         {"ROBOTSTXT_OBEY", true}});
     Components components;
     register_builtin_middlewares(components);
     EXPECT_EQ(names(components.build_downloader_middlewares(*crawler)),
-              (std::vector<std::string>{"offsite", "downloadtimeout", "defaultheaders", "useragent", "retry",
-                                        "httpcompression", "redirect", "downloaderstats"}));
+              (std::vector<std::string>{"offsite", "robotstxt", "downloadtimeout", "defaultheaders", "useragent",
+                                        "retry", "httpcompression", "redirect", "cookies", "downloaderstats"}));
     EXPECT_EQ(names(components.build_spider_middlewares(*crawler)), (std::vector<std::string>{"httperror", "depth"}));
 }
 
