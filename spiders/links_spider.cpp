@@ -23,19 +23,6 @@ std::string lower(std::string_view s)
     return out;
 }
 
-bool istarts_with(std::string_view s, std::string_view lower_prefix) noexcept
-{
-    if (s.size() < lower_prefix.size()) {
-        return false;
-    }
-    for (std::size_t i = 0; i < lower_prefix.size(); ++i) {
-        if (to_lower(s[i]) != lower_prefix[i]) {
-            return false;
-        }
-    }
-    return true;
-}
-
 bool parse_flag(const std::string& name, const std::string& value)
 {
     const auto v = lower(value);
@@ -79,23 +66,6 @@ boost::json::value referer_of(const Request& request)
     return nullptr;
 }
 
-bool is_html(const Response& response)
-{
-    if (auto type = response.headers().get("Content-Type")) {
-        while (!type->empty() && (type->front() == ' ' || type->front() == '\t')) {
-            type->remove_prefix(1);
-        }
-        return istarts_with(*type, "text/html") || istarts_with(*type, "application/xhtml+xml");
-    }
-    // No Content-Type: sniff as browsers do for markup.
-    for (const char c : response.body()) {
-        if (c != ' ' && c != '\t' && c != '\r' && c != '\n' && c != '\f') {
-            return c == '<';
-        }
-    }
-    return false;
-}
-
 } // namespace
 
 LinksSpider::LinksSpider() { name = "links"; }
@@ -109,7 +79,7 @@ void LinksSpider::opened(Crawler&)
     // Written as urljoin writes every link, so that the start page and the
     // links back to it are the same request to the dupefilter.
     auto normalized = urljoin(start->second, start->second);
-    if (!normalized || !(istarts_with(*normalized, "http://") || istarts_with(*normalized, "https://"))) {
+    if (!normalized || !has_http_scheme(*normalized)) {
         throw std::invalid_argument("links spider: start_url must be an absolute http(s) URL, not '" +
                                     start->second + "'");
     }
@@ -166,7 +136,7 @@ Callback LinksSpider::parse(Response response)
 {
     const Request& request = response.request();
     const std::int64_t depth = meta_depth(request.meta);
-    const bool html = is_html(response);
+    const bool html = response.is_html();
     std::string title;
     if (html) {
         title = scan_links(response.text(), ScanOptions{.title_only = true}).title;
@@ -185,7 +155,7 @@ Callback LinksSpider::parse(Response response)
     }
     for (auto& link : links_.extract_links(response)) {
         // The extractor keeps ftp: and file: links too (as Scrapy's does).
-        if (!istarts_with(link.url, "http://") && !istarts_with(link.url, "https://")) {
+        if (!has_http_scheme(link.url)) {
             continue;
         }
         Request next{std::move(link.url)};

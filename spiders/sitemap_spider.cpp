@@ -12,34 +12,6 @@ namespace trawl::spiders {
 
 namespace {
 
-char to_lower(char c) noexcept { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + ('a' - 'A')) : c; }
-
-bool istarts_with(std::string_view s, std::string_view lower_prefix) noexcept
-{
-    if (s.size() < lower_prefix.size()) {
-        return false;
-    }
-    for (std::size_t i = 0; i < lower_prefix.size(); ++i) {
-        if (to_lower(s[i]) != lower_prefix[i]) {
-            return false;
-        }
-    }
-    return true;
-}
-
-bool is_html(const Response& response)
-{
-    if (auto type = response.headers().get("Content-Type")) {
-        while (!type->empty() && (type->front() == ' ' || type->front() == '\t')) {
-            type->remove_prefix(1);
-        }
-        return istarts_with(*type, "text/html") || istarts_with(*type, "application/xhtml+xml");
-    }
-    const auto body = response.body();
-    const auto first = body.find_first_not_of(" \t\r\n\f");
-    return first != std::string_view::npos && body[first] == '<';
-}
-
 // Where the page request came from: set by sitemap_request().
 constexpr const char* sitemap_key = "sitemap";
 constexpr const char* lastmod_key = "lastmod";
@@ -56,7 +28,7 @@ void SitemapPagesSpider::opened(Crawler& crawler)
             "the sitemap spider needs the URL of a sitemap, sitemap index or robots.txt: -a url=URL");
     }
     auto normalized = urljoin(url->second, url->second);
-    if (!normalized || !(istarts_with(*normalized, "http://") || istarts_with(*normalized, "https://"))) {
+    if (!normalized || !has_http_scheme(*normalized)) {
         throw std::invalid_argument("sitemap spider: url must be an absolute http(s) URL, not '" + url->second + "'");
     }
     sitemap_urls = {std::move(*normalized)};
@@ -85,7 +57,7 @@ Callback SitemapPagesSpider::parse(Response response)
     Item item{"page"};
     item["url"] = response.url();
     item["status"] = response.status();
-    item["title"] = is_html(response) ? scan_links(response.body()).title : std::string{};
+    item["title"] = response.is_html() ? scan_links(response.body()).title : std::string{};
     const auto* sitemap = meta.if_contains(sitemap_key);
     item["referer"] = sitemap != nullptr ? *sitemap : boost::json::value(nullptr);
     if (const auto* lastmod = meta.if_contains(lastmod_key)) {

@@ -250,8 +250,12 @@ TEST_F(LinksSpiderParse, OnlyHtmlIsScanned)
         EXPECT_EQ(run_callback(spider().parse(response("http://site.example/f", body, type, Request{}))).size(), 2u)
             << type;
     }
-    // No Content-Type: markup is sniffed from the first byte.
-    EXPECT_EQ(run_callback(spider().parse(response("http://site.example/f", "\n " + body, std::nullopt, Request{})))
+    // No Content-Type: sniffed as Scrapy's response types do (Response::is_html).
+    EXPECT_EQ(run_callback(spider().parse(
+                               response("http://site.example/f", "\n <!DOCTYPE html>" + body, std::nullopt, Request{})))
+                  .size(),
+              2u);
+    EXPECT_EQ(run_callback(spider().parse(response("http://site.example/f", "<html>" + body, std::nullopt, Request{})))
                   .size(),
               2u);
     EXPECT_EQ(run_callback(spider().parse(response("http://site.example/f", "x" + body, std::nullopt, Request{})))

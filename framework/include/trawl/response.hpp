@@ -71,6 +71,11 @@ public:
     const std::string& ip_address() const noexcept { return data_->ip_address; }
     const std::vector<std::string>& flags() const noexcept { return data_->flags; }
     bool has_flag(std::string_view flag) const noexcept;
+    /// Whether Scrapy would make this an HtmlResponse (the only kind its
+    /// link-following spiders read): a Content-Type of text/html or
+    /// application/xhtml+xml; without a Content-Type, a body whose first
+    /// 1 KiB starts with <!doctype html or has an <html tag.
+    bool is_html() const noexcept;
 
     /// `url` resolved against this response's URL. Throws
     /// std::invalid_argument when it cannot be resolved.

@@ -75,4 +75,7 @@ std::string unquote(std::string_view text);
 /// brackets ("[::1]"). "" when the URL has no "://".
 std::string url_host(std::string_view url);
 
+/// Whether `url` starts with http:// or https:// (any case).
+bool has_http_scheme(std::string_view url) noexcept;
+
 } // namespace trawl

@@ -6,6 +6,8 @@
 #include "links/link_extractor_impl.hpp"
 #include "links/link_parts.hpp"
 
+#include "core/ascii.hpp"
+
 #include <trawl/html_links.hpp>
 #include <trawl/url.hpp>
 
@@ -27,10 +29,8 @@ using links::detail::host_in;
 using links::detail::is_ascii;
 using links::detail::is_kept_scheme;
 using links::detail::is_unreserved;
-using links::detail::istarts_with;
 using links::detail::joined_host;
 using links::detail::kept_url;
-using links::detail::lower;
 using links::detail::StringHash;
 using links::detail::strip_html_space;
 using links::detail::strip_text;
@@ -118,21 +118,21 @@ struct LinkExtractor::Impl {
         deny = compile(options.deny, "deny");
         restrict_text = compile(options.restrict_text, "restrict_text");
         for (const auto& domain : options.allow_domains) {
-            allow_domains.push_back(lower(domain));
+            allow_domains.push_back(trawl::detail::ascii_lower(domain));
         }
         for (const auto& domain : options.deny_domains) {
-            deny_domains.push_back(lower(domain));
+            deny_domains.push_back(trawl::detail::ascii_lower(domain));
         }
         for (const auto& extension : options.deny_extensions.value_or(ignored_extensions())) {
-            deny_extensions.insert(lower(extension));
+            deny_extensions.insert(trawl::detail::ascii_lower(extension));
         }
         tree.restrict_xpaths = options.restrict_xpaths;
         tree.restrict_css = options.restrict_css;
         for (const auto& tag : options.tags) {
-            tree.tags.push_back(lower(tag));
+            tree.tags.push_back(trawl::detail::ascii_lower(tag));
         }
         for (const auto& attr : options.attrs) {
-            tree.attrs.push_back(lower(attr));
+            tree.attrs.push_back(trawl::detail::ascii_lower(attr));
         }
         links::detail::check_tree_query(tree);
 
@@ -180,7 +180,7 @@ struct LinkExtractor::Impl {
         const auto segment = last_slash == std::string_view::npos ? path : path.substr(last_slash + 1);
         std::string tail;
         for (auto dot = segment.rfind('.'); dot != std::string_view::npos; dot = segment.rfind('.', dot - 1)) {
-            tail = lower(segment.substr(dot + 1));
+            tail = trawl::detail::ascii_lower(segment.substr(dot + 1));
             if (deny_extensions.contains(std::string_view(tail))) {
                 return true;
             }
@@ -309,7 +309,7 @@ std::vector<Link> LinkExtractor::extract_links(const Response& response) const
     const Impl& impl = *impl_;
     PageContext page;
     page.response_url = response.url();
-    if (const auto encoding = response.encoding(); !istarts_with(encoding, "utf-")) {
+    if (const auto encoding = response.encoding(); !trawl::detail::starts_with_ignoring_case(encoding, "utf-")) {
         page.encoding = std::string(encoding);
     }
 
@@ -327,7 +327,7 @@ std::vector<Link> LinkExtractor::extract_links(const Response& response) const
         // As browsers: a <base href> that does not resolve, or names a
         // javascript: or data: URL, leaves the document's URL in charge.
         if (auto joined = impl.join(page, page.response_url, *base_href);
-            joined && !istarts_with(*joined, "javascript:") && !istarts_with(*joined, "data:")) {
+            joined && !trawl::detail::starts_with_ignoring_case(*joined, "javascript:") && !trawl::detail::starts_with_ignoring_case(*joined, "data:")) {
             page.base = std::move(*joined);
         }
     }

@@ -8,23 +8,14 @@
 
 #include <fmt/format.h>
 
+#include "core/ascii.hpp"
+
 #include <algorithm>
 #include <stdexcept>
 
 namespace trawl::links::detail {
 
 namespace {
-
-std::string lower(std::string_view text)
-{
-    std::string out(text);
-    for (auto& c : out) {
-        if (c >= 'A' && c <= 'Z') {
-            c = static_cast<char>(c + ('a' - 'A'));
-        }
-    }
-    return out;
-}
 
 bool contains(const std::vector<std::string>& names, std::string_view name)
 {
@@ -59,7 +50,7 @@ void collect(const Selector& element, const TreeQuery& query, std::vector<Candid
     std::optional<std::string> text;  // computed once per element, if it has a link
     std::optional<std::string> rel;
     for (auto& [name, value] : element.attributes()) {
-        if (!contains(query.attrs, lower(name))) {
+        if (!contains(query.attrs, trawl::detail::ascii_lower(name))) {
             continue;
         }
         if (!text) {

@@ -2,41 +2,19 @@
 
 #include "links/link_parts.hpp"
 
+#include "core/ascii.hpp"
+
 #include <algorithm>
 
 namespace trawl::links::detail {
 
 namespace {
 
-char to_lower(char c) noexcept { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + ('a' - 'A')) : c; }
-
 bool is_html_space(char c) noexcept { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
 
 bool is_ascii_space(char c) noexcept { return is_html_space(c) || c == '\v'; }
 
 } // namespace
-
-std::string lower(std::string_view text)
-{
-    std::string out(text);
-    for (auto& c : out) {
-        c = to_lower(c);
-    }
-    return out;
-}
-
-bool istarts_with(std::string_view s, std::string_view lower_prefix) noexcept
-{
-    if (s.size() < lower_prefix.size()) {
-        return false;
-    }
-    for (std::size_t i = 0; i < lower_prefix.size(); ++i) {
-        if (to_lower(s[i]) != lower_prefix[i]) {
-            return false;
-        }
-    }
-    return true;
-}
 
 // w3lib's strip_html5_whitespace.
 std::string_view strip_html_space(std::string_view s) noexcept
@@ -94,7 +72,7 @@ std::string_view written_scheme(std::string_view value) noexcept
 
 bool iequals(std::string_view a, std::string_view lower_b) noexcept
 {
-    return a.size() == lower_b.size() && istarts_with(a, lower_b);
+    return a.size() == lower_b.size() && trawl::detail::starts_with_ignoring_case(a, lower_b);
 }
 
 // Scrapy's _is_valid_url: what a link may be.

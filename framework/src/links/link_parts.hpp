@@ -9,13 +9,6 @@
 
 namespace trawl::links::detail {
 
-/// ASCII lower case.
-std::string lower(std::string_view text);
-
-/// Whether `s` starts with `lower_prefix` (given in lower case), ignoring
-/// ASCII case.
-bool istarts_with(std::string_view s, std::string_view lower_prefix) noexcept;
-
 /// w3lib's strip_html5_whitespace.
 std::string_view strip_html_space(std::string_view s) noexcept;
 

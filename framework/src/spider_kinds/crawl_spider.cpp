@@ -21,48 +21,6 @@ namespace trawl {
 
 namespace {
 
-char to_lower(char c) noexcept { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + ('a' - 'A')) : c; }
-
-bool istarts_with(std::string_view s, std::string_view lower_prefix) noexcept
-{
-    if (s.size() < lower_prefix.size()) {
-        return false;
-    }
-    for (std::size_t i = 0; i < lower_prefix.size(); ++i) {
-        if (to_lower(s[i]) != lower_prefix[i]) {
-            return false;
-        }
-    }
-    return true;
-}
-
-bool is_space(char c) noexcept { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f'; }
-
-// Scrapy follows links only from an HtmlResponse: what its response types
-// make of the Content-Type, or, without one, of the first bytes.
-bool is_html(const Response& response)
-{
-    if (auto type = response.headers().get("Content-Type")) {
-        while (!type->empty() && is_space(type->front())) {
-            type->remove_prefix(1);
-        }
-        return istarts_with(*type, "text/html") || istarts_with(*type, "application/xhtml+xml");
-    }
-    auto body = response.body().substr(0, 1024);
-    while (!body.empty() && is_space(body.front())) {
-        body.remove_prefix(1);
-    }
-    if (istarts_with(body, "<!doctype html") || istarts_with(body, "<html")) {
-        return true;
-    }
-    for (std::size_t at = body.find('<'); at != std::string_view::npos; at = body.find('<', at + 1)) {
-        if (istarts_with(body.substr(at), "<html")) {
-            return true;
-        }
-    }
-    return false;
-}
-
 // Scrapy's per-response `seen` set holds Links: equal in all four fields.
 std::string link_key(const Link& link)
 {
@@ -197,7 +155,7 @@ Callback CrawlSpider::parse_response(Response response, Callback inner, bool fol
 std::vector<Request> CrawlSpider::requests_to_follow(const Response& response) const
 {
     std::vector<Request> out;
-    if (rules.empty() || !is_html(response)) {
+    if (rules.empty() || !response.is_html()) {
         return out;
     }
     std::unordered_set<std::string> seen;

@@ -27,4 +27,9 @@ std::string url_host(std::string_view url)
     return detail::ascii_lower(authority.substr(0, authority.find(':')));
 }
 
+bool has_http_scheme(std::string_view url) noexcept
+{
+    return detail::starts_with_ignoring_case(url, "http://") || detail::starts_with_ignoring_case(url, "https://");
+}
+
 } // namespace trawl

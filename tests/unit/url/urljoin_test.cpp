@@ -234,5 +234,15 @@ TEST(Urljoin, Errors)
     EXPECT_FALSE(urljoin("http://example.com/", "http://example.com:65536/"));
 }
 
+TEST(HasHttpScheme, HttpAndHttpsInAnyCase)
+{
+    EXPECT_TRUE(has_http_scheme("http://a/"));
+    EXPECT_TRUE(has_http_scheme("HTTPS://a/"));
+    EXPECT_FALSE(has_http_scheme("http:/a"));
+    EXPECT_FALSE(has_http_scheme("ftp://a/"));
+    EXPECT_FALSE(has_http_scheme("httpx://a/"));
+    EXPECT_FALSE(has_http_scheme(""));
+}
+
 } // namespace
 } // namespace trawl::test
