@@ -8,6 +8,7 @@
 
 #include "support/collect_pipeline.hpp"
 #include "support/test_server.hpp"
+#include "support/warning_capture.hpp"
 
 #include <trawl/components.hpp>
 #include <trawl/crawler.hpp>
@@ -34,43 +35,6 @@ namespace trawl::testing {
 namespace {
 
 namespace json = boost::json;
-
-/// Warnings logged while it lives (through spdlog's default logger, which
-/// every trawl::Logger writes to).
-class WarningCapture {
-public:
-    WarningCapture() : sink_(std::make_shared<Sink>()), previous_(spdlog::default_logger())
-    {
-        auto logger = std::make_shared<spdlog::logger>("capture", sink_);
-        logger->set_level(spdlog::level::warn);
-        spdlog::set_default_logger(std::move(logger));
-    }
-    ~WarningCapture() { spdlog::set_default_logger(previous_); }
-    WarningCapture(const WarningCapture&) = delete;
-    WarningCapture& operator=(const WarningCapture&) = delete;
-
-    std::vector<std::string> lines() const
-    {
-        std::lock_guard lock{sink_->lines_mutex};
-        return sink_->lines;
-    }
-
-private:
-    struct Sink final : spdlog::sinks::base_sink<std::mutex> {
-        std::mutex lines_mutex;
-        std::vector<std::string> lines;
-
-    protected:
-        void sink_it_(const spdlog::details::log_msg& msg) override
-        {
-            std::lock_guard lock{lines_mutex};
-            lines.emplace_back(msg.payload.data(), msg.payload.size());
-        }
-        void flush_() override {}
-    };
-    std::shared_ptr<Sink> sink_;
-    std::shared_ptr<spdlog::logger> previous_;
-};
 
 constexpr const char* dc_uri = "http://purl.org/dc/elements/1.1/";
 constexpr const char* media_uri = "http://search.yahoo.com/mrss/";
