@@ -3,6 +3,7 @@
 // a real Crawler; parse() is also driven directly, without an engine.
 
 #include "support/collect_pipeline.hpp"
+#include "support/run_callback.hpp"
 #include "support/test_server.hpp"
 
 #include <trawl/crawl_spider.hpp>
@@ -325,21 +326,6 @@ TEST_F(CrawlSpiderCrawl, UnregisteredNamesFailAtStart)
 }
 
 // --- parse(), driven directly ----------------------------------------------
-
-std::vector<Output> run_callback(Callback callback)
-{
-    std::vector<Output> out;
-    while (!callback.done()) {
-        callback.resume();
-        for (auto& element : callback.take_output()) {
-            out.push_back(std::move(element));
-        }
-        if (callback.promise().error) {
-            std::rethrow_exception(callback.promise().error);
-        }
-    }
-    return out;
-}
 
 Response html_response(std::string url, std::string body, std::string content_type = "text/html")
 {

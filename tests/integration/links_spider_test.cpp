@@ -4,6 +4,7 @@
 // argument checks are also driven directly.
 
 #include "support/collect_pipeline.hpp"
+#include "support/run_callback.hpp"
 #include "support/test_server.hpp"
 
 #include <builtin_spiders.hpp>
@@ -135,21 +136,6 @@ TEST_F(LinksSpiderCrawl, MissingStartUrlFailsTheCrawlClearly)
 }
 
 // --- the callback, driven directly -----------------------------------------
-
-std::vector<Output> run_callback(Callback callback)
-{
-    std::vector<Output> out;
-    while (!callback.done()) {
-        callback.resume();
-        for (auto& element : callback.take_output()) {
-            out.push_back(std::move(element));
-        }
-        if (callback.promise().error) {
-            std::rethrow_exception(callback.promise().error);
-        }
-    }
-    return out;
-}
 
 class LinksSpiderParse : public ::testing::Test {
 protected:
