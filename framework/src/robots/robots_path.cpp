@@ -1,23 +1,11 @@
 #include "robots/robots_path.hpp"
 
+#include "core/ascii.hpp"
+
 namespace trawl::detail {
 namespace {
 
 constexpr auto npos = std::string_view::npos;
-
-int hex_value(char c)
-{
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
-    }
-    return -1;
-}
 
 bool is_unreserved(unsigned char c)
 {
