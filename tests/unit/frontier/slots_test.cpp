@@ -1,5 +1,5 @@
 #include "frontier/slots.hpp"
-#include "manual_clock.hpp"
+#include "support/manual_clock.hpp"
 
 #include <gtest/gtest.h>
 

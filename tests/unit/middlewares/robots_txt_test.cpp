@@ -1,5 +1,6 @@
 #include "downloader/meta_values.hpp"
 #include "downloader/robots_txt.hpp"
+#include "support/manual_clock.hpp"
 #include "middleware_test_support.hpp"
 
 #include <builtin_middlewares.hpp>
@@ -28,14 +29,7 @@ namespace net = boost::asio;
 using middlewares::RobotsTxtMiddleware;
 using namespace std::chrono_literals;
 
-class ManualClock final : public Clock {
-public:
-    time_point now() const override { return now_; }
-    void advance(std::chrono::nanoseconds step) { now_ += step; }
-
-private:
-    time_point now_{std::chrono::hours{1000}};
-};
+using trawl::testing::ManualClock;
 
 class FakeSlots final : public SlotControl {
 public:
