@@ -9,6 +9,9 @@
 #   tests/bench/bench_crawl.sh [BUILD_DIR]     (default: build)
 #   RUNS=3 PAGES=20000 CONCURRENCY=64 TOOLS="trawl scrapy wget" tests/bench/bench_crawl.sh
 #   KEEP=1 ...   keeps the work dir (site, logs, stats, items) and prints its path
+#   TOOLS="trawl trawl-bare" RUNS=7 ...   the cost of the middleware chains:
+#                trawl-bare is the same crawl with every built-in downloader and
+#                spider middleware disabled; the CPU ratio is reported
 #
 # Needs nginx, Debian's Scrapy (/usr/bin/scrapy), wget and GNU time
 # (apt-get install nginx python3-scrapy wget time). wget uses a single
@@ -67,13 +70,15 @@ crawl() {
   local tool=$1 status=0
   rm -rf "$work/wget" "$work/$tool.jsonl" "$work/$tool-stats.json"
   case $tool in
-    trawl)
+    trawl|trawl-bare)
+      local bare=()
+      [ "$tool" = trawl-bare ] && bare=(-s 'DOWNLOADER_MIDDLEWARES_BASE={}' -s 'SPIDER_MIDDLEWARES_BASE={}')
       /usr/bin/time -o "$work/time" -f '%e %U %S %M' "$trawl" crawl links -a "start_url=$start" \
-        -s CONCURRENT_REQUESTS="$conc" -s CONCURRENT_REQUESTS_PER_DOMAIN="$conc" -s LOG_LEVEL=INFO \
-        --stats-json "$work/trawl-stats.json" -O "$work/trawl.jsonl" 2> "$work/trawl.log" || status=$?
-      pages=$(stat_of "$work/trawl-stats.json" response_received_count)
-      lag=$(stat_of "$work/trawl-stats.json" loop/lag_p99_ms)
-      errors=$(grep -c '\] ERROR: ' "$work/trawl.log" || true) ;;
+        -s CONCURRENT_REQUESTS="$conc" -s CONCURRENT_REQUESTS_PER_DOMAIN="$conc" -s LOG_LEVEL=INFO "${bare[@]}" \
+        --stats-json "$work/$tool-stats.json" -O "$work/$tool.jsonl" 2> "$work/$tool.log" || status=$?
+      pages=$(stat_of "$work/$tool-stats.json" response_received_count)
+      lag=$(stat_of "$work/$tool-stats.json" loop/lag_p99_ms)
+      errors=$(grep -c '\] ERROR: ' "$work/$tool.log" || true) ;;
     scrapy)
       # Scrapy's own settings (64 concurrent requests, INFO, no robots.txt,
       # throttle, cache or telnet console) are in the spider.
@@ -122,11 +127,11 @@ done
 med() { printf '%s\n' ${col[$1]} | median; }
 echo
 echo "medians of $runs runs, $pages_wanted pages:"
-printf '%-8s %7s %8s %9s %8s %13s %17s\n' tool pages wall_s pages/s cpu_s peak_rss_MiB loop_lag_p99_ms
+printf '%-10s %7s %8s %9s %8s %13s %17s\n' tool pages wall_s pages/s cpu_s peak_rss_MiB loop_lag_p99_ms
 for tool in $tools; do
   lag_med=-
-  [ "$tool" = trawl ] && lag_med=$(awk -v l="$(med trawl.lag)" 'BEGIN {printf "%.2f", l}')
-  printf '%-8s %7s %8s %9s %8s %13s %17s\n' "$tool" "$(med "$tool.pages")" "$(med "$tool.wall")" \
+  [[ "$tool" = trawl* ]] && lag_med=$(awk -v l="$(med "$tool.lag")" 'BEGIN {printf "%.2f", l}')
+  printf '%-10s %7s %8s %9s %8s %13s %17s\n' "$tool" "$(med "$tool.pages")" "$(med "$tool.wall")" \
     "$(med "$tool.rate")" "$(med "$tool.cpu")" "$(med "$tool.rss")" "$lag_med"
 done
 for peer in scrapy wget; do
@@ -134,3 +139,6 @@ for peer in scrapy wget; do
     echo "pages/s trawl/$peer = $(awk -v t="$(med trawl.rate)" -v p="$(med "$peer.rate")" 'BEGIN {printf "%.2f", (p > 0 ? t/p : 0)}')"
   fi
 done
+if [[ " $tools " == *" trawl "* && " $tools " == *" trawl-bare "* ]]; then
+  echo "CPU s trawl/trawl-bare = $(awk -v t="$(med trawl.cpu)" -v b="$(med trawl-bare.cpu)" 'BEGIN {printf "%.3f", (b > 0 ? t/b : 0)}') (the middleware chains' share of CPU per page)"
+fi
