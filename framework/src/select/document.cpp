@@ -1,6 +1,7 @@
 // Parsing HTML and XML into the immutable documents Selectors point into.
 
 #include "select/document.hpp"
+#include "select/parse_guard.hpp"
 
 #include <libxml/HTMLparser.h>
 #include <libxml/encoding.h>
@@ -12,6 +13,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cctype>
+#include <cstring>
 #include <mutex>
 #include <stdexcept>
 
@@ -20,20 +22,20 @@ namespace {
 
 std::atomic<std::uint64_t> parse_count{0};
 
-// HTML: lxml's defaults plus HUGE. Without HUGE, libxml2 2.9.14 gives up on
-// pages nested deeper than 256 elements and returns an empty document; HUGE
-// also lifts its size limits (10 MB text nodes), which max_document_size
-// replaces. The HTML parser knows no DTD entities, so HUGE opens no entity
-// expansion attack here.
-constexpr int html_options = HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET |
-                             HTML_PARSE_COMPACT | HTML_PARSE_IGNORE_ENC | XML_PARSE_HUGE;
+// HTML: lxml's defaults plus HUGE, with limits of our own instead of
+// libxml2's (parse_limits.hpp). The HTML parser knows no DTD entities, so
+// HUGE opens no entity expansion attack here. No HTML_PARSE_NOERROR: the
+// guard's error handler counts stray end tags (and prints nothing).
+constexpr int html_options = HTML_PARSE_RECOVER | HTML_PARSE_NOWARNING | HTML_PARSE_NONET | HTML_PARSE_COMPACT |
+                             HTML_PARSE_IGNORE_ENC | XML_PARSE_HUGE;
 
 // XML: no XML_PARSE_NOENT and no DTDLOAD/DTDVALID, so libxml2 never loads an
 // external entity or DTD (no XXE) and keeps entity references as references.
 // No HUGE either: it would also switch off libxml2's entity amplification
 // checks ("billion laughs"), and reading the text of an element expands the
-// references it contains. The price: XML nested deeper than 256 elements is
-// cut off there. NOCDATA merges CDATA into text, as lxml does.
+// references it contains (bounded by check_entity_expansion). The price: XML
+// nested deeper than 256 elements or with a text node over 10 MB is
+// refused (parse_limits.hpp). NOCDATA merges CDATA into text, as lxml does.
 constexpr int xml_options = XML_PARSE_RECOVER | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_NONET |
                             XML_PARSE_COMPACT | XML_PARSE_NOCDATA | XML_PARSE_IGNORE_ENC;
 
@@ -120,7 +122,9 @@ int utf8_sequence(std::string_view s, std::size_t i)
 /// stop or complain at them); an empty text becomes "<html/>". UTF-8 input
 /// also gets U+FFFD for invalid bytes: libxml2 would copy them into the tree
 /// as they are, and every string read from it would be invalid UTF-8.
-std::string_view prepare_text(std::string_view bytes, const char* encoding, std::string& storage)
+/// `known_valid`: the bytes are valid UTF-8 already (Response::text()), so
+/// only NULs are looked for, with memchr instead of decoding every byte.
+std::string_view prepare_text(std::string_view bytes, const char* encoding, bool known_valid, std::string& storage)
 {
     if (encoding != nullptr && is_wide_encoding(encoding)) {
         return bytes;
@@ -141,6 +145,12 @@ std::string_view prepare_text(std::string_view bytes, const char* encoding, std:
     }
     while (!bytes.empty() && is_space(bytes.back())) {
         bytes.remove_suffix(1);
+    }
+    if (known_valid && utf8) {
+        if (bytes.empty() || std::memchr(bytes.data(), '\0', bytes.size()) == nullptr) {
+            return bytes.empty() ? std::string_view("<html/>") : bytes;
+        }
+        utf8 = false; // valid already: only the NULs go
     }
     // One pass to see whether anything must change; the common case copies nothing.
     std::size_t i = 0;
@@ -218,7 +228,8 @@ const char* usable_encoding(const char* label, std::string& storage)
 xmlDocPtr parse_fallback()
 {
     static constexpr std::string_view empty = "<html/>";
-    return htmlReadMemory(empty.data(), static_cast<int>(empty.size()), nullptr, "UTF-8", html_options);
+    return htmlReadMemory(empty.data(), static_cast<int>(empty.size()), nullptr, "UTF-8",
+                          html_options | HTML_PARSE_NOERROR);
 }
 
 struct DocDeleter {
@@ -236,6 +247,9 @@ std::shared_ptr<const SelectorDocument> finish(xmlDocPtr parsed, bool html, std:
         if (!doc) {
             throw std::bad_alloc();
         }
+    }
+    if (!html) {
+        check_entity_expansion(doc.get());
     }
     // Numbers the elements so that XPath sorts node sets into document order
     // without walking the tree. Done before anyone else can see the document.
@@ -257,7 +271,7 @@ void init_libxml()
 }
 
 std::shared_ptr<const SelectorDocument> parse_html_document(std::string_view bytes, const char* encoding,
-                                                            std::string base_url)
+                                                            std::string base_url, bool known_valid_utf8)
 {
     check_size(bytes);
     init_libxml();
@@ -267,28 +281,26 @@ std::shared_ptr<const SelectorDocument> parse_html_document(std::string_view byt
         label = "UTF-8";
     }
     std::string text_storage;
-    const std::string_view text = prepare_text(bytes, label, text_storage);
-    xmlDocPtr doc = htmlReadMemory(text.data(), static_cast<int>(text.size()),
-                                   base_url.empty() ? nullptr : base_url.c_str(), label, html_options);
+    const std::string_view text = prepare_text(bytes, label, known_valid_utf8, text_storage);
+    xmlDocPtr doc = read_html_guarded(text, base_url.empty() ? nullptr : base_url.c_str(), label, html_options);
     return finish(doc, true, std::move(base_url));
 }
 
 std::shared_ptr<const SelectorDocument> parse_xml_document(std::string_view bytes, const char* encoding,
-                                                           std::string base_url)
+                                                           std::string base_url, bool known_valid_utf8)
 {
     check_size(bytes);
     init_libxml();
     std::string label_storage;
     const char* label = usable_encoding(encoding, label_storage);
     std::string text_storage;
-    const std::string_view text = prepare_text(bytes, label, text_storage);
+    const std::string_view text = prepare_text(bytes, label, known_valid_utf8, text_storage);
     int options = xml_options;
     if (label == nullptr) {
         // Let the BOM or the XML declaration decide.
         options &= ~XML_PARSE_IGNORE_ENC;
     }
-    xmlDocPtr doc = xmlReadMemory(text.data(), static_cast<int>(text.size()),
-                                  base_url.empty() ? nullptr : base_url.c_str(), label, options);
+    xmlDocPtr doc = read_xml_guarded(text, base_url.empty() ? nullptr : base_url.c_str(), label, options);
     return finish(doc, false, std::move(base_url));
 }
 

@@ -30,12 +30,15 @@ struct SelectorDocument {
 };
 
 /// Parses `bytes` as HTML. `encoding` is a charset label (nullptr or unknown
-/// = UTF-8). Throws std::length_error above Selector::max_document_size.
+/// = UTF-8). `known_valid_utf8`: `bytes` are valid UTF-8 (Response::text()
+/// is, by construction), so they are not validated again. Throws
+/// std::length_error above Selector::max_document_size or at one of the
+/// limits of parse_limits.hpp.
 std::shared_ptr<const SelectorDocument> parse_html_document(std::string_view bytes, const char* encoding,
-                                                            std::string base_url);
+                                                            std::string base_url, bool known_valid_utf8 = false);
 /// Parses `bytes` as XML. `encoding` nullptr = what the document declares.
 std::shared_ptr<const SelectorDocument> parse_xml_document(std::string_view bytes, const char* encoding,
-                                                           std::string base_url);
+                                                           std::string base_url, bool known_valid_utf8 = false);
 
 /// Makes sure libxml2's global state is set up (once, thread-safely).
 void init_libxml();

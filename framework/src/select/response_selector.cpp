@@ -63,8 +63,9 @@ Selector Response::selector() const
         // text() gives (Scrapy parses response.text too). A UTF-8 body that
         // needs no change reaches libxml2 as it is, without a copy.
         const std::string_view utf8 = text();
-        auto document = is_xml(mime_type_of(*this), utf8) ? detail::parse_xml_document(utf8, "UTF-8", url())
-                                                          : detail::parse_html_document(utf8, "UTF-8", url());
+        // text() is valid UTF-8 by construction: no second validation.
+        auto document = is_xml(mime_type_of(*this), utf8) ? detail::parse_xml_document(utf8, "UTF-8", url(), true)
+                                                          : detail::parse_html_document(utf8, "UTF-8", url(), true);
         cache.selector =
             std::make_shared<const Selector>(detail::SelectorAccess::root(std::move(document)));
     }

@@ -3,6 +3,7 @@
 #include "select/css_translator.hpp"
 #include "select/document.hpp"
 #include "select/lru_cache.hpp"
+#include "select/parse_limits.hpp"
 
 #include <libxml/xpath.h>
 
@@ -288,6 +289,10 @@ void evaluate_query(SelectorList& out, const Selector& context, QueryLanguage la
     }
     xmlResetError(&xpath->lastError);
     take_extension_error();
+    // A query whose cost multiplies with the tree's depth or size fails
+    // ("operation limit exceeded") instead of holding the thread for minutes.
+    xpath->opLimit = max_xpath_operations;
+    xpath->opCount = 0;
     std::unique_ptr<xmlXPathObject, ObjectDeleter> result(xmlXPathCompiledEval(expression->expression, xpath));
     xpath->doc = nullptr;
     xpath->node = nullptr;
