@@ -91,7 +91,11 @@ public:
     /// Documents larger than this are refused (std::length_error). libxml2's
     /// own size and depth limits are lifted for HTML (XML_PARSE_HUGE: without
     /// it, a page nested deeper than 256 elements parses as an empty
-    /// document), so this is what bounds the memory and time a page can take.
+    /// document), so limits of ours take their place: this size, 1024 levels
+    /// of nesting, a budget for stray end tags, and an operation limit per
+    /// XPath query (framework/src/select/parse_limits.hpp says why). A page
+    /// past one fails with std::length_error naming the limit, never as a
+    /// partial or empty document.
     static constexpr std::size_t max_document_size = 64u * 1024 * 1024;
 
     /// An empty value selector (get() = ""), so Selector can be a member or a
@@ -109,10 +113,12 @@ public:
     /// (external entities and DTDs are never loaded: no XXE), recovering
     /// from errors. libxml2's own limits stay on for XML, since lifting them
     /// would also lift its entity-expansion ("billion laughs") checks: a
-    /// document nested deeper than 256 elements is cut off there. The
-    /// selector is the root element; input that has none gives an empty
-    /// <html> element, as parsel does. Invalid UTF-8 becomes U+FFFD. Throws
-    /// std::length_error above max_document_size.
+    /// document nested deeper than 256 elements, with a text node over
+    /// 10 MB, or whose entity references expand past libxml2's amplification
+    /// check or to more than 16 MB of text throws std::length_error naming
+    /// the limit. The selector is the root element; input that has none
+    /// gives an empty <html> element, as parsel does. Invalid UTF-8 becomes
+    /// U+FFFD. Throws std::length_error above max_document_size.
     static Selector from_xml(std::string_view xml, std::string base_url = {});
 
     /// Elements (or text/attribute values with ::text / ::attr()) matching a
