@@ -20,7 +20,8 @@ packages=(
   libssl-dev libc-ares-dev zlib1g-dev libbrotli-dev libzstd-dev
   libyaml-cpp-dev libfmt-dev libspdlog-dev libcli11-dev
   libxml2-dev libpugixml-dev libsqlite3-dev libpcre2-dev libidn2-dev libpsl-dev
-  libgtest-dev libgmock-dev libbenchmark-dev libjemalloc-dev
+  libgtest-dev libgmock-dev libbenchmark-dev libjemalloc-dev libedit-dev
+  clang-14 libclang-rt-14-dev # the fuzz tests (tests/fuzz/run_fuzzer.sh)
 )
 
 say() { printf '\n==> %s\n' "$*"; }

@@ -1,7 +1,10 @@
 #include "select/css_tokenizer.hpp"
 #include "core/utf8.hpp"
+#include "encoding/utf8.hpp"
 
 #include <fmt/format.h>
+
+#include <cstdint>
 
 namespace trawl::detail::css {
 namespace {
@@ -13,12 +16,51 @@ bool is_nonascii(char c) { return static_cast<unsigned char>(c) >= 0x80; }
 bool is_name_start(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || is_nonascii(c); }
 bool is_name_char(char c) { return is_name_start(c) || (c >= '0' && c <= '9') || c == '-'; }
 
+/// XML 1.0's Char, what an XPath expression may contain. CSS allows any
+/// code point (escaped), but libxml2 ends a literal at the first character
+/// outside this set and rejects the whole expression, so such a selector is
+/// refused here, with its position, instead.
+bool is_xpath_char(char32_t c)
+{
+    return c == 0x9 || c == 0xA || c == 0xD || (c >= 0x20 && c <= 0xD7FF) || (c >= 0xE000 && c <= 0xFFFD) ||
+           (c >= 0x10000 && c <= 0x10FFFF);
+}
+
+[[noreturn]] void refuse_character(char32_t c, std::size_t position)
+{
+    throw TokenizeError{fmt::format("character U+{:04X} cannot be written in XPath", static_cast<std::uint32_t>(c)),
+                        position};
+}
+
+/// The selector must be well-formed UTF-8 made of characters XPath can
+/// carry (a form feed is CSS white space and never reaches the XPath). In
+/// well-formed UTF-8 the only characters outside XML's Char are the ASCII
+/// controls and U+FFFE/U+FFFF (EF BF BE/BF); surrogates cannot occur.
+void check_characters(std::string_view s)
+{
+    const std::size_t valid = valid_utf8_prefix(s);
+    if (valid != s.size()) {
+        throw TokenizeError{"invalid UTF-8", valid};
+    }
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        if (c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f') {
+            refuse_character(c, i);
+        }
+        if (c == 0xEF && i + 2 < s.size() && static_cast<unsigned char>(s[i + 1]) == 0xBF &&
+            (static_cast<unsigned char>(s[i + 2]) & 0xFE) == 0xBE) {
+            refuse_character(0xFFFE | (s[i + 2] & 1), i);
+        }
+    }
+}
+
 class Tokenizer {
 public:
     explicit Tokenizer(std::string_view s) : s_(s) {}
 
     std::vector<Token> run()
     {
+        check_characters(s_);
         std::vector<Token> tokens;
         while (pos_ < s_.size()) {
             const std::size_t start = pos_;
@@ -70,6 +112,7 @@ private:
     /// Decodes the escape at pos_ (a backslash) into `out`.
     void read_escape(std::string& out)
     {
+        const std::size_t start = pos_;
         ++pos_; // the backslash
         if (is_hex(s_[pos_])) {
             char32_t cp = 0;
@@ -84,6 +127,12 @@ private:
                 pos_ += 2;
             } else if (pos_ < s_.size() && is_space(s_[pos_])) {
                 ++pos_;
+            }
+            // What append_utf8 turns into U+FFFD is fine; the rest of the
+            // code points XPath cannot carry are refused.
+            const bool replaced = cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF);
+            if (!replaced && !is_xpath_char(cp)) {
+                refuse_character(cp, start);
             }
             append_utf8(out, cp);
             return;

@@ -28,7 +28,8 @@ struct TokenizeError {
 };
 
 /// Splits `selector` into tokens ending with one TokenType::end token.
-/// Throws TokenizeError for an unclosed or invalid string.
+/// Throws TokenizeError for an unclosed or invalid string, invalid UTF-8,
+/// or a character XPath cannot carry (outside XML 1.0's Char, e.g. U+0013).
 std::vector<Token> tokenize(std::string_view selector);
 
 /// "ident", "string", ... for error messages.

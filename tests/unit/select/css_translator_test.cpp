@@ -10,6 +10,17 @@
 namespace trawl::detail::css {
 namespace {
 
+/// The SelectorError message for a selector, or "accepted".
+std::string error_of(std::string_view selector)
+{
+    try {
+        to_xpath(selector, true);
+    } catch (const SelectorError& e) {
+        return e.what();
+    }
+    return "accepted";
+}
+
 TEST(CssTranslator, ParselPseudoElements)
 {
     EXPECT_EQ(to_xpath("p::text", true), "descendant-or-self::p/text()");
@@ -97,14 +108,6 @@ TEST(CssTranslator, EscapesAndStrings)
 
 TEST(CssTranslator, ErrorsNamePositionAndReason)
 {
-    const auto error_of = [](std::string_view selector) -> std::string {
-        try {
-            to_xpath(selector, true);
-        } catch (const SelectorError& e) {
-            return e.what();
-        }
-        return "accepted";
-    };
     EXPECT_EQ(error_of("div["), "invalid CSS selector 'div[': expected an attribute name, got end of selector at 4");
     EXPECT_EQ(error_of(""), "invalid CSS selector '': expected a selector, got end of selector at 0");
     EXPECT_EQ(error_of("a,"), "invalid CSS selector 'a,': expected a selector, got end of selector at 2");
@@ -115,6 +118,21 @@ TEST(CssTranslator, ErrorsNamePositionAndReason)
               "(only ::text and ::attr(name) exist) at 3");
     EXPECT_EQ(error_of("a:nth-child(2x)"), "invalid CSS selector 'a:nth-child(2x)': invalid an+b argument '2x' at 2");
     EXPECT_EQ(error_of("[a=1]"), "invalid CSS selector '[a=1]': expected a string or identifier, got number 1 at 3");
+}
+
+// Found by the fuzzer (tests/fuzz/): libxml2 refuses XPath holding a
+// character outside XML's Char, so the selector is refused first, with the
+// character and where it is.
+TEST(CssTranslator, CharactersXPathCannotCarryAreRefused)
+{
+    EXPECT_EQ(error_of("#\\\x13"
+                       "1"),
+              "invalid CSS selector '#\\\x13" "1': character U+0013 cannot be written in XPath at 2");
+    EXPECT_EQ(error_of("a[x=\"\x80\"]"), "invalid CSS selector 'a[x=\"\x80\"]': invalid UTF-8 at 5");
+    EXPECT_EQ(error_of("a[x=\"\xEF\xBF\xBF\"]"),
+              "invalid CSS selector 'a[x=\"\xEF\xBF\xBF\"]': character U+FFFF cannot be written in XPath at 5");
+    EXPECT_EQ(error_of("a[x=\"\\1F\"]"), "invalid CSS selector 'a[x=\"\\1F\"]': character U+001F cannot be written in XPath at 5");
+    EXPECT_EQ(error_of("a[x=\"\xC3\xA9\t\"]"), "accepted");
 }
 
 TEST(CssTranslator, NthSeries)
