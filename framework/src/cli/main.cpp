@@ -1,6 +1,7 @@
 // The `trawl` command: Scrapy's command line habits.
 
 #include "cli/command_context.hpp"
+#include "cli/shell_command.hpp"
 
 #include <trawl/settings.hpp>
 
@@ -16,6 +17,7 @@ int main(int argc, char** argv)
     trawl::cli::add_demo_command(app);
     trawl::cli::add_list_command(app);
     trawl::cli::add_fetch_command(app);
+    trawl::cli::add_shell_command(app);
     trawl::cli::add_version_command(app);
     try {
         app.parse(argc, argv);
