@@ -1,7 +1,7 @@
 #pragma once
 // HTML character references (&amp; &#39; &#x2F; &copy; ...) for the link
-// scanner: a small table of the references pages actually use, with the
-// HTML5 tokenizer's rules for a reference without its ';'.
+// scanner, read by the HTML5 tokenizer's rules on top of core/char_refs.hpp's
+// table: what a reference without its ';' means, and how attributes differ.
 
 #include <string>
 #include <string_view>

@@ -1,7 +1,8 @@
 #include "select/regex.hpp"
+#include "core/ascii.hpp"
+#include "core/char_refs.hpp"
 #include "core/utf8.hpp"
 
-#include "select/html_entities.hpp"
 #include "select/lru_cache.hpp"
 
 #include <trawl/regex.hpp>
@@ -9,8 +10,8 @@
 
 #include <fmt/format.h>
 
-#include <charconv>
 #include <memory>
+#include <optional>
 
 namespace trawl::detail {
 namespace {
@@ -64,16 +65,30 @@ std::string group_text(std::string_view text, Regex::Groups groups, std::size_t 
     return std::string(text.substr(start, groups[2 * group + 1] - start));
 }
 
-// Numeric references 128-159 name windows-1252 characters, as in browsers
-// (0 = undefined there).
-constexpr char16_t windows_1252_c1[32] = {
-    0x20AC, 0,      0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
-    0x2039, 0x0152, 0,      0x017D, 0,      0,      0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
-    0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0,      0x017E, 0x0178};
-
 bool is_alnum(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-bool is_hex(char c) { return is_digit(c) || ((c | 0x20) >= 'a' && (c | 0x20) <= 'f'); }
+
+/// w3lib's reading of a numeric reference's value: what Python's chr()
+/// and cp1252 decoding refuse (past U+10FFFF, a byte windows-1252 leaves
+/// undefined) is nothing.
+std::optional<char32_t> numeric_code_point(std::uint32_t value)
+{
+    if (value > 0x10FFFF || is_windows_1252_hole(value)) {
+        return std::nullopt;
+    }
+    return numeric_char_ref_code_point(value);
+}
+
+/// An HTML 4 name, as written or else in lower case (w3lib looks both up).
+std::optional<char32_t> html4_code_point(std::string_view name, const std::string& lowered)
+{
+    for (const std::string_view candidate : {name, std::string_view(lowered)}) {
+        const NamedCharRef* ref = find_char_ref(candidate);
+        if (ref && (ref->flags & char_ref::html4)) {
+            return ref->code_point;
+        }
+    }
+    return std::nullopt;
+}
 
 } // namespace
 
@@ -136,58 +151,38 @@ std::string replace_entities(std::string_view text)
         }
         out.append(text.substr(i, amp - i));
         // &name  &#123  &#x1F, each with an optional ';'.
-        std::size_t j = amp + 1;
-        int base = 0;
-        if (j < text.size() && text[j] == '#') {
-            if (j + 1 < text.size() && (text[j + 1] | 0x20) == 'x' && j + 2 < text.size() && is_hex(text[j + 2])) {
-                base = 16;
-                j += 2;
-            } else if (j + 1 < text.size() && is_digit(text[j + 1])) {
-                base = 10;
-                j += 1;
-            }
-        }
-        const std::size_t start = j;
-        while (j < text.size() && (base == 16 ? is_hex(text[j]) : base == 10 ? is_digit(text[j]) : is_alnum(text[j]))) {
-            ++j;
-        }
-        if (j == start || (base == 0 && text[amp + 1] == '#')) {
-            out.push_back('&');
-            i = amp + 1;
-            continue;
-        }
-        const bool semicolon = j < text.size() && text[j] == ';';
-        const std::string_view body = text.substr(start, j - start);
-        const std::size_t end = semicolon ? j + 1 : j;
         std::optional<char32_t> cp;
-        if (base != 0) {
-            std::uint32_t value = 0;
-            const auto [ptr, ec] = std::from_chars(body.data(), body.data() + body.size(), value, base);
-            if (ec == std::errc{} && ptr == body.data() + body.size() && value <= 0x10FFFF) {
-                cp = value;
+        std::size_t j = amp + 1;
+        if (j < text.size() && text[j] == '#') {
+            const auto number = read_numeric_char_ref(text, j + 1);
+            if (number.end == j + 1) {
+                out.push_back('&');
+                i = amp + 1;
+                continue;
             }
+            j = number.end;
+            cp = numeric_code_point(number.value);
         } else {
-            std::string lowered(body);
-            for (char& c : lowered) {
-                c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+            while (j < text.size() && is_alnum(text[j])) {
+                ++j;
             }
+            if (j == amp + 1) {
+                out.push_back('&');
+                i = amp + 1;
+                continue;
+            }
+            const std::string_view name = text.substr(amp + 1, j - amp - 1);
+            const std::string lowered = ascii_lower(name);
             if (lowered == "lt" || lowered == "amp") {
+                const std::size_t end = j < text.size() && text[j] == ';' ? j + 1 : j;
                 out.append(text.substr(amp, end - amp)); // kept, so the markup stays unambiguous
                 i = end;
                 continue;
             }
-            cp = html_entity(body);
-            if (!cp) {
-                cp = html_entity(lowered);
-            }
+            cp = html4_code_point(name, lowered);
         }
-        if (cp && *cp >= 0x80 && *cp <= 0x9F) {
-            const char16_t mapped = windows_1252_c1[*cp - 0x80];
-            cp = mapped != 0 ? std::optional<char32_t>(mapped) : std::nullopt;
-        }
-        if (cp && (*cp == 0 || (*cp >= 0xD800 && *cp <= 0xDFFF))) {
-            cp = 0xFFFD; // not representable in UTF-8
-        }
+        const bool semicolon = j < text.size() && text[j] == ';';
+        const std::size_t end = semicolon ? j + 1 : j;
         if (cp) {
             append_utf8(out, *cp);
         } else if (!semicolon) {

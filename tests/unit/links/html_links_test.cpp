@@ -95,9 +95,19 @@ TEST(ScanLinks, CharacterReferencesInAttributes)
     EXPECT_EQ(hrefs("<a href='&#x1F600;'>"), Hrefs{"\xF0\x9F\x98\x80"});
 }
 
+TEST(ScanLinks, EveryHtml4NameDecodesWithItsSemicolon)
+{
+    EXPECT_EQ(hrefs(R"(<a href="/&alpha;&Omega;&notin;&thetasym;">)"), Hrefs{"/\xCE\xB1\xCE\xA9\xE2\x88\x89\xCF\x91"});
+    EXPECT_EQ(scan_links("<title>&alpha; &amp; &Omega;</title>").title, "\xCE\xB1 & \xCE\xA9");
+    // Without ';' they stay as written: only HTML5's legacy names may drop it.
+    EXPECT_EQ(hrefs(R"(<a href="/&alpha&notin">)"), Hrefs{"/&alpha&notin"});
+    EXPECT_EQ(scan_links("<title>&alpha &notin</title>").title, "&alpha \xC2\xACin");
+}
+
 TEST(ScanLinks, UnknownAndMalformedReferencesStayAsWritten)
 {
-    EXPECT_EQ(hrefs(R"(<a href="&bogus;&#;&#x;&;& x&notin;">)"), Hrefs{"&bogus;&#;&#x;&;& x&notin;"});
+    // &notinva; is an HTML5 name outside the table: kept, not read as &not;.
+    EXPECT_EQ(hrefs(R"(<a href="&bogus;&#;&#x;&;& x&notinva;">)"), Hrefs{"&bogus;&#;&#x;&;& x&notinva;"});
     // A legacy name without ';' in an attribute, followed by '=' or an
     // alphanumeric, is a query string, not a reference (as browsers read it).
     EXPECT_EQ(hrefs(R"(<a href="?a=1&copy=2&amp=3&ampx&lang=en">)"), Hrefs{"?a=1&copy=2&amp=3&ampx&lang=en"});
