@@ -20,6 +20,10 @@
 //   /echo                  any method: JSON {"method","target","headers":{..},"body"};
 //                          header names lower-case, repeated fields joined by ", "
 //   /delay/MS              waits MS ms, then a small body
+//   /throttle/GROUP/...?n=N&retry_after=V&status=S   the first N (default 1)
+//                          requests to any path under /throttle/GROUP get
+//                          status S (default 429) with Retry-After: V (sent as
+//                          given, if given); later ones a small HTML page
 //   /slow?chunks=C&interval=MS   chunked body: C chunks of 64 bytes, one every MS ms
 //   /stall                 sends headers (Content-Length: 1000) then never sends
 //                          the body (read timeout)

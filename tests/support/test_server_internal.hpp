@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -52,10 +53,22 @@ struct Reply {
     Ending ending = Ending::per_request;
 };
 
+/// Hits per /throttle/GROUP, shared by the server's threads.
+struct HitCounts {
+    std::mutex mutex;
+    std::map<std::string, long long, std::less<>> hits;
+    /// Counts a hit on `group`; returns how many there were before it.
+    long long count(std::string_view group) {
+        std::lock_guard lock{mutex};
+        return hits[std::string(group)]++;
+    }
+};
+
 struct ResourceContext {
     std::string base_url;  // "http://127.0.0.1:PORT", no trailing slash
     int site_pages = 0;
     std::map<std::string, Reply> files;  // TestServerOptions::files, ready to send
+    std::shared_ptr<HitCounts> throttle_hits = std::make_shared<HitCounts>();  // the one stateful resource
 };
 
 /// TestServerOptions::files as replies, once base_url is known.

@@ -295,6 +295,20 @@ Reply route(const ServerRequest& request, const ResourceContext& context) {
         reply.delay = milliseconds(to_integer(*ms, 0, 600'000));
         return reply;
     }
+    if (auto rest = tail("/throttle/")) {
+        // A rate-limited host: the first n hits on GROUP (any path below it)
+        // are refused with `status` and Retry-After, the rest answered.
+        const auto group = rest->substr(0, rest->find('/'));
+        const auto refused = query.integer("n", 1, 0, 1'000'000);
+        if (context.throttle_hits->count(group) < refused) {
+            Reply reply = text_reply(static_cast<unsigned>(query.integer("status", 429, 200, 999)), "slow down\n");
+            if (auto after = query.text("retry_after")) {
+                reply.fields.emplace_back("Retry-After", *after);
+            }
+            return reply;
+        }
+        return html_reply("<html><head><title>ok</title></head><body>ok</body></html>");
+    }
     if (path == "/slow") {
         return chunked_reply(query.integer("chunks", 5, 0, 100'000), 64,
                              milliseconds(query.integer("interval", 100, 0, 600'000)));

@@ -44,6 +44,22 @@ public:
     virtual void set_delay_floor(std::string_view key, duration floor) = 0;
     virtual std::size_t concurrency(std::string_view key) const = 0;
     virtual void set_concurrency(std::string_view key, std::size_t concurrency) = 0;
+
+    // The calls below have bodies that do nothing (or answer 0) so that a
+    // test double need not write them; the crawl's slots implement them.
+
+    /// No download starts in the slot for `wait` from now (a server's
+    /// Retry-After), whatever its delay; the delay itself is unchanged and
+    /// applies again once the hold ends. A shorter hold than one in force
+    /// changes nothing.
+    virtual void hold(std::string_view /*key*/, duration /*wait*/) {}
+    /// The delay of slots created from now on, instead of DOWNLOAD_DELAY
+    /// (Scrapy's spider.download_delay, which AutoThrottle sets to its start
+    /// delay). Slots that exist keep theirs, and so do DOWNLOAD_SLOTS
+    /// entries with a delay of their own.
+    virtual void set_default_delay(duration /*delay*/) {}
+    /// Downloads in progress in the slot (SlotView::active).
+    virtual std::size_t active(std::string_view /*key*/) const { return 0; }
 };
 
 } // namespace trawl

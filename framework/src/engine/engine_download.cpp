@@ -13,6 +13,8 @@
 
 #include <fmt/format.h>
 
+#include <chrono>
+
 namespace trawl {
 
 namespace {
@@ -173,6 +175,9 @@ net::awaitable<Engine::DownloadOutcome> Engine::download(Request& request)
         auto action = co_await middleware->process_request(request);
         if (auto* r = std::get_if<Response>(&action)) {
             response = std::move(*r);
+            // Not downloaded: a latency a retried request carries over is
+            // not this response's.
+            request.meta.erase("download_latency");
             break;
         }
         if (auto* again = std::get_if<Reschedule>(&action)) {
@@ -184,7 +189,13 @@ net::awaitable<Engine::DownloadOutcome> Engine::download(Request& request)
     }
 
     if (!response) {
+        // Scrapy's meta["download_latency"] (seconds), which AutoThrottle and
+        // adaptive concurrency read in process_response. Scrapy stops the
+        // clock at the response head; here it includes the body.
+        const auto started = crawler_.clock().now();
         auto result = co_await downloader_->fetch(request);
+        request.meta["download_latency"] =
+            std::chrono::duration<double>(crawler_.clock().now() - started).count();
         if (result) {
             response = std::move(*result);
         } else {

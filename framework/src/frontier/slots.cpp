@@ -75,6 +75,7 @@ Slots::Slots(const Settings& settings, const Clock& clock, std::uint64_t seed)
                 config.concurrency = v.to_number<std::size_t>();
             } else if (field == "delay") {
                 config.delay = seconds_value(settings, key, v);
+                config.own_delay = true;
             } else if (field == "randomize_delay") {
                 if (!v.is_bool()) {
                     slot_error(settings, key,
@@ -97,7 +98,7 @@ bool Slots::slot_ready(std::string_view key) const
 {
     const Slot* s = find(key);
     // A slot not created yet has nothing running and no delay to wait for.
-    return s == nullptr || (s->active < s->config.concurrency && clock_.now() >= s->ready_at);
+    return s == nullptr || (s->active < s->config.concurrency && clock_.now() >= s->ready_time());
 }
 
 std::size_t Slots::active(std::string_view key) const
@@ -139,11 +140,11 @@ std::optional<Slots::time_point> Slots::next_ready_time()
     while (!wakeups_.empty()) {
         const Wakeup& top = wakeups_.top();
         if (top.at > now) {
-            if (const Slot* s = find(top.key); s && s->ready_at == top.at) {
+            if (const Slot* s = find(top.key); s && s->ready_time() == top.at) {
                 return top.at;
             }
         }
-        wakeups_.pop();  // passed, or stale: the slot restarted, changed delay or was collected
+        wakeups_.pop();  // passed, or stale: the slot restarted, changed delay, was held or was collected
     }
     return std::nullopt;
 }
@@ -193,6 +194,32 @@ void Slots::set_concurrency(std::string_view key, std::size_t concurrency)
     s.last_used = clock_.now();
 }
 
+void Slots::hold(std::string_view key, duration wait)
+{
+    if (wait < duration::zero()) {
+        throw std::invalid_argument(fmt::format("negative hold for slot '{}'", key));
+    }
+    const auto now = clock_.now();
+    Slot& s = slot(key);
+    s.held_until = std::max(s.held_until, now + wait);
+    s.last_used = now;
+    schedule_wakeup(key, s);
+    drop_past_wakeups(now);
+}
+
+void Slots::set_default_delay(duration delay)
+{
+    if (delay < duration::zero()) {
+        throw std::invalid_argument("negative default download delay");
+    }
+    default_config_.delay = delay;
+    for (auto& [key, config] : overrides_) {
+        if (!config.own_delay) {
+            config.delay = delay;
+        }
+    }
+}
+
 Slots::duration Slots::delay(std::string_view key) const
 {
     const Config config = [&] {
@@ -214,7 +241,7 @@ std::size_t Slots::collect_idle()
     last_collect_ = now;
     return std::erase_if(slots_, [now](const auto& entry) {
         const Slot& s = entry.second;
-        return s.active == 0 && now >= std::max(s.last_used, s.ready_at) + idle_lifetime;
+        return s.active == 0 && now >= std::max(s.last_used, s.ready_time()) + idle_lifetime;
     });
 }
 
@@ -259,8 +286,8 @@ Slots::duration Slots::draw_delay(const Config& config)
 
 void Slots::schedule_wakeup(std::string_view key, const Slot& s)
 {
-    if (s.ready_at > clock_.now()) {
-        wakeups_.push(Wakeup{s.ready_at, std::string(key)});
+    if (s.ready_time() > clock_.now()) {
+        wakeups_.push(Wakeup{s.ready_time(), std::string(key)});
     }
 }
 

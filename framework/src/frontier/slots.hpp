@@ -17,6 +17,7 @@
 #include <trawl/settings.hpp>
 #include <trawl/slots.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -75,6 +76,10 @@ public:
     /// Kept outside the slot, so it outlives its collection.
     void set_delay_floor(std::string_view key, duration floor) override;
     void set_concurrency(std::string_view key, std::size_t concurrency) override;
+    /// Throws std::invalid_argument for a negative wait.
+    void hold(std::string_view key, duration wait) override;
+    /// Throws std::invalid_argument for a negative delay.
+    void set_default_delay(duration delay) override;
     /// The slot's delay (at least its floor) and limit (configured values
     /// for a slot not created yet).
     duration delay(std::string_view key) const override;
@@ -102,6 +107,7 @@ private:
         duration delay;
         bool randomize;
         duration floor{0};  ///< no drawn delay below it
+        bool own_delay = false;  ///< a DOWNLOAD_SLOTS entry's delay: set_default_delay leaves it
     };
     struct Slot {
         Config config;
@@ -111,6 +117,9 @@ private:
         time_point ready_at = time_point::min();
         /// The last start, finish or change: idleness is measured from it.
         time_point last_used{};
+        /// hold(): no start before it either.
+        time_point held_until = time_point::min();
+        time_point ready_time() const noexcept { return std::max(ready_at, held_until); }
     };
     struct KeyHash {
         using is_transparent = void;
