@@ -159,7 +159,6 @@ Callback LinksSpider::parse(Response response)
             continue;
         }
         Request next{std::move(link.url)};
-        next.headers.set("Referer", response.url());
         next.meta["referer"] = response.url();
         next.meta["depth"] = depth + 1;
         co_yield std::move(next);

@@ -19,11 +19,33 @@ namespace {
 
 const Logger logger{"trawl.downloadermiddlewares.cookies"};
 
-// A Set-Cookie quoted in a warning: a hostile server must not fill the log.
-std::string_view excerpt(std::string_view field)
+// A Set-Cookie quoted in a log line: a hostile server must not fill the
+// log, nor write control characters or invalid UTF-8 into it (a binary
+// field would break terminals and log shippers), so only the first 200
+// bytes go, with bytes outside printable ASCII as \xNN.
+std::string excerpt(std::string_view field)
 {
     constexpr std::size_t max_length = 200;
-    return field.size() > max_length ? field.substr(0, max_length) : field;
+    const bool cut = field.size() > max_length;
+    if (cut) {
+        field = field.substr(0, max_length);
+    }
+    std::string out;
+    out.reserve(field.size() + 3);
+    for (const char c : field) {
+        const auto byte = static_cast<unsigned char>(c);
+        if (byte >= 0x20 && byte < 0x7F) {
+            out.push_back(c);
+        } else {
+            constexpr char hex[] = "0123456789ABCDEF";
+            out.append("\\x").push_back(hex[byte >> 4]);
+            out.push_back(hex[byte & 0x0F]);
+        }
+    }
+    if (cut) {
+        out.append("...");
+    }
+    return out;
 }
 
 bool is_https(std::string_view url)

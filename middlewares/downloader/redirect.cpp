@@ -3,12 +3,16 @@
 #include "downloader/meta_values.hpp"
 #include "downloader/url_origin.hpp"
 
+#include "spider/http_error.hpp"
+
 #include <trawl/crawler.hpp>
-#include <trawl/url.hpp>
 #include <trawl/log.hpp>
+#include <trawl/url.hpp>
 
 #include <boost/json/array.hpp>
+#include <boost/json/serialize.hpp>
 
+#include <fmt/format.h>
 
 namespace trawl::middlewares {
 
@@ -22,13 +26,13 @@ bool is_redirect_status(int status)
 }
 
 // meta[key] + [value], keeping what an earlier redirect recorded.
-boost::json::array appended(const boost::json::object& meta, std::string_view key, boost::json::value value)
+boost::json::array appended(const boost::json::object& meta, std::string_view key, const boost::json::value& value)
 {
     boost::json::array list;
     if (auto it = meta.find(key); it != meta.end() && it->value().is_array()) {
         list = it->value().get_array();
     }
-    list.push_back(std::move(value));
+    list.push_back(value);
     return list;
 }
 
@@ -63,16 +67,23 @@ std::optional<std::string> resolve_location(std::string_view location, const Req
 
 } // namespace
 
-std::unique_ptr<RedirectMiddleware> RedirectMiddleware::from_crawler(Crawler& crawler)
+RedirectMiddleware::Options redirect_options(Crawler& crawler)
 {
     const auto& settings = crawler.settings();
-    if (!settings.get_bool("REDIRECT_ENABLED", true)) {
-        throw NotConfigured("REDIRECT_ENABLED is false");
-    }
-    Options options;
+    RedirectMiddleware::Options options;
     options.max_redirect_times = settings.get_int("REDIRECT_MAX_TIMES", 20);
     options.priority_adjust = settings.get_int("REDIRECT_PRIORITY_ADJUST", 2);
-    return std::make_unique<RedirectMiddleware>(options);
+    options.spider_httpstatus_list = spider_httpstatus_list(crawler).value_or(std::set<int>{});
+    options.referrer_policy = referrer_policy_setting(settings);
+    return options;
+}
+
+std::unique_ptr<RedirectMiddleware> RedirectMiddleware::from_crawler(Crawler& crawler)
+{
+    if (!crawler.settings().get_bool("REDIRECT_ENABLED", true)) {
+        throw NotConfigured("REDIRECT_ENABLED is false");
+    }
+    return std::make_unique<RedirectMiddleware>(redirect_options(crawler));
 }
 
 Request RedirectMiddleware::build_redirect_request(const Request& request, const std::string& url, int status)
@@ -107,11 +118,52 @@ Request RedirectMiddleware::build_redirect_request(const Request& request, const
     return redirected;
 }
 
+ResponseAction follow_redirect(const Request& request, Response response, const std::string& url, int method_status,
+                               const boost::json::value& reason, const RedirectMiddleware::Options& options)
+{
+    const auto what = reason.is_string() ? std::string(reason.get_string())
+                                         : fmt::format("{} redirect", boost::json::serialize(reason));
+    if (!has_http_scheme(url)) {
+        logger.warning("Not following the {} of <{} {}> to '{}': only http and https URLs are followed", what,
+                       request.method, request.url, url);
+        return response;
+    }
+
+    // redirect_ttl lets a request carry a smaller budget than the setting.
+    const auto ttl = meta_int(request.meta, "redirect_ttl").value_or(options.max_redirect_times);
+    const auto redirects = meta_int(request.meta, "redirect_times").value_or(0) + 1;
+    if (ttl <= 0 || redirects > options.max_redirect_times) {
+        logger.debug("Discarding <{} {}>: max redirections reached", request.method, request.url);
+        return Ignore{"max redirections reached"};
+    }
+
+    Request redirected = RedirectMiddleware::build_redirect_request(request, url, method_status);
+    redirected.meta["redirect_times"] = redirects;
+    redirected.meta["redirect_ttl"] = ttl - 1;
+    redirected.meta["redirect_urls"] = appended(request.meta, "redirect_urls", boost::json::value(request.url));
+    redirected.meta["redirect_reasons"] = appended(request.meta, "redirect_reasons", reason);
+    redirected.dont_filter = request.dont_filter;
+    redirected.priority = static_cast<int>(request.priority + options.priority_adjust);
+    if (auto current = redirected.headers.get("Referer"); current && options.referrer_policy) {
+        // The Referer stands for the page the chain started from.
+        auto value = referrer_after_redirect(*options.referrer_policy, std::string(*current), url, redirected.meta);
+        if (!value) {
+            redirected.headers.erase("Referer");
+        } else if (*value != *current) {
+            redirected.headers.set("Referer", std::move(*value));
+        }
+    }
+    logger.debug("Redirecting ({}) to <{} {}> from <{} {}>", reason.is_string() ? what : std::to_string(method_status),
+                 redirected.method, redirected.url, request.method, request.url);
+    return Reschedule{std::move(redirected)};
+}
+
 boost::asio::awaitable<ResponseAction> RedirectMiddleware::process_response(const Request& request,
                                                                             Response response)
 {
     const int status = response.status();
-    if (meta_flag(request.meta, "dont_redirect") || meta_list_contains(request.meta, "handle_httpstatus_list", status) ||
+    if (meta_flag(request.meta, "dont_redirect") || options_.spider_httpstatus_list.contains(status) ||
+        meta_list_contains(request.meta, "handle_httpstatus_list", status) ||
         meta_flag(request.meta, "handle_httpstatus_all")) {
         co_return response;
     }
@@ -125,26 +177,7 @@ boost::asio::awaitable<ResponseAction> RedirectMiddleware::process_response(cons
                      request.method, request.url, *location);
         co_return response;
     }
-
-    // redirect_ttl lets a request carry a smaller budget than the setting.
-    const auto ttl = meta_int(request.meta, "redirect_ttl").value_or(options_.max_redirect_times);
-    const auto redirects = meta_int(request.meta, "redirect_times").value_or(0) + 1;
-    if (ttl <= 0 || redirects > options_.max_redirect_times) {
-        logger.debug("Discarding <{} {}>: max redirections reached", request.method, request.url);
-        ResponseAction ignore = Ignore{"max redirections reached"};
-        co_return ignore;
-    }
-
-    Request redirected = build_redirect_request(request, *target, status);
-    redirected.meta["redirect_times"] = redirects;
-    redirected.meta["redirect_ttl"] = ttl - 1;
-    redirected.meta["redirect_urls"] = appended(request.meta, "redirect_urls", boost::json::value(request.url));
-    redirected.meta["redirect_reasons"] = appended(request.meta, "redirect_reasons", boost::json::value(status));
-    redirected.dont_filter = request.dont_filter;
-    redirected.priority = static_cast<int>(request.priority + options_.priority_adjust);
-    logger.debug("Redirecting ({}) to <{} {}> from <{} {}>", status, redirected.method, redirected.url,
-                  request.method, request.url);
-    ResponseAction action = Reschedule{std::move(redirected)};
+    auto action = follow_redirect(request, std::move(response), *target, status, boost::json::value(status), options_);
     co_return action;
 }
 

@@ -8,12 +8,54 @@
 #include <fmt/format.h>
 
 #include <charconv>
+#include <string_view>
 
 namespace trawl::middlewares {
 
 namespace {
+
 const Logger logger{"trawl.spidermiddlewares.httperror"};
+
+std::string_view trimmed(std::string_view s)
+{
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '[')) {
+        s.remove_prefix(1);
+    }
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == ']')) {
+        s.remove_suffix(1);
+    }
+    return s;
+}
+
 } // namespace
+
+std::optional<std::set<int>> spider_httpstatus_list(Crawler& crawler)
+{
+    const auto& arguments = crawler.spider().arguments;
+    auto it = arguments.find("handle_httpstatus_list");
+    if (it == arguments.end()) {
+        return std::nullopt;
+    }
+    std::set<int> codes;
+    std::string_view rest = it->second;
+    while (!rest.empty()) {
+        const auto comma = rest.find(',');
+        const auto text = trimmed(rest.substr(0, comma));
+        rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+        if (text.empty()) {
+            continue;
+        }
+        int code = 0;
+        auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), code);
+        if (ec != std::errc{} || end != text.data() + text.size()) {
+            throw SettingsError(fmt::format(
+                "spider argument handle_httpstatus_list: expected HTTP status codes separated by commas, got '{}'",
+                text));
+        }
+        codes.insert(code);
+    }
+    return codes;
+}
 
 std::unique_ptr<HttpErrorMiddleware> HttpErrorMiddleware::from_crawler(Crawler& crawler)
 {
@@ -29,6 +71,7 @@ std::unique_ptr<HttpErrorMiddleware> HttpErrorMiddleware::from_crawler(Crawler& 
         }
         options.allowed_codes.insert(code);
     }
+    options.spider_codes = spider_httpstatus_list(crawler);
     return std::make_unique<HttpErrorMiddleware>(std::move(options), crawler.stats());
 }
 
@@ -45,7 +88,10 @@ bool HttpErrorMiddleware::allowed(const Response& response) const
     if (meta.contains("handle_httpstatus_list")) {
         return meta_list_contains(meta, "handle_httpstatus_list", status);
     }
-    return options_.allow_all || options_.allowed_codes.contains(status);
+    if (options_.allow_all) {
+        return true;
+    }
+    return options_.spider_codes ? options_.spider_codes->contains(status) : options_.allowed_codes.contains(status);
 }
 
 std::exception_ptr HttpErrorMiddleware::process_spider_input(const Response& response)

@@ -5,9 +5,15 @@
 // A response is let through when its status is allowed by, in this order:
 // meta "handle_httpstatus_all" (true: all); meta "handle_httpstatus_list"
 // (when present it alone decides, even over HTTPERROR_ALLOW_ALL);
-// HTTPERROR_ALLOW_ALL; HTTPERROR_ALLOWED_CODES. (Scrapy's spider attribute
-// handle_httpstatus_list has no equivalent: use the meta key or the setting,
-// which a spider's custom_settings can set.)
+// HTTPERROR_ALLOW_ALL; the spider's handle_httpstatus_list when it has one
+// (it then replaces HTTPERROR_ALLOWED_CODES, as in Scrapy 2.8); else
+// HTTPERROR_ALLOWED_CODES.
+//
+// Scrapy's spider attribute handle_httpstatus_list is, in trawl, the spider
+// argument of that name ("-a handle_httpstatus_list=404,500", or
+// `arguments["handle_httpstatus_list"] = "404"` in a spider's constructor):
+// status codes separated by commas, read when the middleware is built. The
+// redirect middleware reads it too.
 //
 // Otherwise process_spider_input fails the response with an HttpError; the
 // engine hands it to the request's errback (Failure::response is set) and to
@@ -24,6 +30,7 @@
 #include <boost/system/system_error.hpp>
 
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 
@@ -61,9 +68,12 @@ public:
     struct Options {
         bool allow_all = false;
         std::set<int> allowed_codes;
+        /// The spider's handle_httpstatus_list; nullopt when it has none.
+        std::optional<std::set<int>> spider_codes{};
     };
 
-    /// Throws SettingsError for a non-numeric HTTPERROR_ALLOWED_CODES entry.
+    /// Throws SettingsError for a non-numeric HTTPERROR_ALLOWED_CODES entry
+    /// or spider handle_httpstatus_list entry.
     static std::unique_ptr<HttpErrorMiddleware> from_crawler(Crawler& crawler);
     HttpErrorMiddleware(Options options, Stats& stats) : options_(std::move(options)), stats_(stats) {}
 
@@ -78,5 +88,10 @@ private:
     Options options_;
     Stats& stats_;
 };
+
+/// The spider argument handle_httpstatus_list as status codes; nullopt
+/// when the spider has no such argument. Throws SettingsError for an entry
+/// that is not a number.
+std::optional<std::set<int>> spider_httpstatus_list(Crawler& crawler);
 
 } // namespace trawl::middlewares

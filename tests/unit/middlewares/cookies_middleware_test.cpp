@@ -339,5 +339,30 @@ TEST(CookiesMiddlewareTest, CookiesSetByARedirectAreSentOnTheRedirectedRequest)
     EXPECT_EQ(next.headers.get("Cookie"), "session=new; csrf=t");
 }
 
+
+TEST(CookiesMiddlewareTest, GarbageSetCookieIsIgnoredAndTheOtherCookiesKept)
+{
+    LogCapture log;
+    auto crawler = make_crawler();
+    auto mw = make_middleware(*crawler);
+    Request request{"http://example.com/page"};
+    const std::string binary("bin=\x01\x02\x00\xff\xfe; Path=/", 17);
+    const std::string huge = "huge=" + std::string(1 << 20, 'h');
+    const std::string huge_attribute = "attr=1; Path=/" + std::string(100000, 'p');
+    receive(*mw, request,
+            {"first=1", binary, "\xff\xfe\xfd", huge, ";;;;", "=", "  ; Path=/", huge_attribute,
+             "odd=2; Expires=not a date; Max-Age=soon; Domain=; Path=noslash; SameSite=weird; HttpOnly=1; ;; =x; "
+             "Unknown",
+             "last=3"});
+    // Each bad field: at most one line, with no raw control bytes in it.
+    EXPECT_LE(log.count("Ignoring", spdlog::level::debug), 6u);
+    EXPECT_EQ(log.count("bin=\\x01\\x02\\x00\\xFF\\xFE; Path=/", spdlog::level::warn), 1u);
+    EXPECT_EQ(log.count(std::string("\x01")), 0u);
+    EXPECT_EQ(log.count(std::string(300, 'h')), 0u);
+    // Malformed attributes are skipped, the cookie itself kept (RFC 6265 5.2);
+    // a huge attribute value is skipped too (attr gets the default path "/").
+    EXPECT_EQ(send(*mw, "http://example.com/"), "first=1; attr=1; odd=2; last=3");
+}
+
 } // namespace
 } // namespace trawl::test

@@ -102,5 +102,33 @@ TEST(HttpErrorTest, SwallowsItsOwnErrorsWithStats)
     EXPECT_EQ(stat(*crawler, "httperror/response_ignored_count"), 2);
 }
 
+
+TEST(HttpErrorTest, SpiderHandleHttpstatusListReplacesTheSetting)
+{
+    auto crawler = make_crawler({{"HTTPERROR_ALLOWED_CODES", boost::json::array{500}}});
+    crawler->spider().arguments["handle_httpstatus_list"] = "404,410";
+    auto mw = HttpErrorMiddleware::from_crawler(*crawler);
+    EXPECT_EQ(mw->process_spider_input(response_with(404)), nullptr);
+    EXPECT_EQ(mw->process_spider_input(response_with(410)), nullptr);
+    EXPECT_NE(mw->process_spider_input(response_with(500)), nullptr);
+    // meta still decides first.
+    EXPECT_NE(mw->process_spider_input(response_with(404, {{"handle_httpstatus_list", boost::json::array{403}}})),
+              nullptr);
+
+    // HTTPERROR_ALLOW_ALL wins over the spider's list (Scrapy 2.8's order).
+    auto all = make_crawler({{"HTTPERROR_ALLOW_ALL", true}});
+    all->spider().arguments["handle_httpstatus_list"] = "404";
+    EXPECT_EQ(HttpErrorMiddleware::from_crawler(*all)->process_spider_input(response_with(500)), nullptr);
+
+    // An empty list allows nothing more.
+    auto empty = make_crawler({{"HTTPERROR_ALLOWED_CODES", boost::json::array{500}}});
+    empty->spider().arguments["handle_httpstatus_list"] = "";
+    EXPECT_NE(HttpErrorMiddleware::from_crawler(*empty)->process_spider_input(response_with(500)), nullptr);
+
+    auto bad = make_crawler();
+    bad->spider().arguments["handle_httpstatus_list"] = "404;500";
+    EXPECT_THROW(HttpErrorMiddleware::from_crawler(*bad), SettingsError);
+}
+
 } // namespace
 } // namespace trawl::test

@@ -247,5 +247,57 @@ TEST(RedirectTest, SettingsAndDisabling)
     EXPECT_THROW(RedirectMiddleware::from_crawler(*off), NotConfigured);
 }
 
+
+TEST(RedirectTest, NonHttpLocationsAreNotFollowed)
+{
+    auto crawler = make_crawler();
+    auto mw = RedirectMiddleware::from_crawler(*crawler);
+    Request request{"http://example.com/start"};
+    for (std::string location : {"ftp://example.com/file", "javascript:alert(1)", "mailto:someone@example.com",
+                                 "file:///etc/passwd", "data:text/plain,hi"}) {
+        LogCapture log;
+        auto action = run(mw->process_response(request, redirect_response(request, 302, location)));
+        ASSERT_TRUE(std::holds_alternative<Response>(action)) << location;
+        EXPECT_EQ(std::get<Response>(action).status(), 302);
+        EXPECT_EQ(log.count("Not following the 302 redirect of <GET http://example.com/start>", spdlog::level::warn),
+                  1U)
+            << location;
+    }
+}
+
+TEST(RedirectTest, SpiderHandleHttpstatusListArgument)
+{
+    auto crawler = make_crawler();
+    crawler->spider().arguments["handle_httpstatus_list"] = "301, 302";
+    auto mw = RedirectMiddleware::from_crawler(*crawler);
+    Request request{"http://example.com/"};
+    EXPECT_TRUE(std::holds_alternative<Response>(run(mw->process_response(request, redirect_response(request, 302, "/x")))));
+    EXPECT_TRUE(std::holds_alternative<Reschedule>(run(mw->process_response(request, redirect_response(request, 307, "/x")))));
+
+    auto bad = make_crawler();
+    bad->spider().arguments["handle_httpstatus_list"] = "301,many";
+    EXPECT_THROW(RedirectMiddleware::from_crawler(*bad), SettingsError);
+}
+
+TEST(RedirectTest, RefererFollowsTheReferrerPolicy)
+{
+    auto crawler = make_crawler();
+    auto mw = RedirectMiddleware::from_crawler(*crawler);
+    Request request{"https://example.com/a"};
+    request.headers.set("Referer", "https://example.com/from");
+    // Still https: kept. To http: the default policy sends nothing.
+    EXPECT_EQ(follow(*mw, request, 302, "https://other.example/b").headers.get("Referer"), "https://example.com/from");
+    EXPECT_FALSE(follow(*mw, request, 302, "http://other.example/b").headers.contains("Referer"));
+    request.meta["referrer_policy"] = "origin";
+    EXPECT_EQ(follow(*mw, request, 302, "http://other.example/b").headers.get("Referer"), "https://example.com/");
+
+    // With the referer middleware off, the header is left alone.
+    auto off = make_crawler({{"REFERER_ENABLED", false}});
+    auto plain = RedirectMiddleware::from_crawler(*off);
+    Request other{"https://example.com/a"};
+    other.headers.set("Referer", "https://example.com/from");
+    EXPECT_EQ(follow(*plain, other, 302, "http://other.example/b").headers.get("Referer"), "https://example.com/from");
+}
+
 } // namespace
 } // namespace trawl::test

@@ -1,0 +1,162 @@
+#include "downloader/http_auth.hpp"
+
+#include "downloader/url_origin.hpp"
+
+#include <trawl/crawler.hpp>
+#include <trawl/log.hpp>
+
+#include <cctype>
+#include <cstdint>
+
+namespace trawl::middlewares {
+
+namespace {
+
+const Logger logger{"trawl.downloadermiddlewares.httpauth"};
+
+// `text` (UTF-8) as Latin-1 if every code point is below U+0100; else
+// nullopt (Scrapy would fail; trawl then sends the UTF-8 bytes).
+std::optional<std::string> to_latin1(std::string_view text)
+{
+    std::string out;
+    out.reserve(text.size());
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const auto c = static_cast<unsigned char>(text[i]);
+        if (c < 0x80) {
+            out.push_back(static_cast<char>(c));
+        } else if ((c == 0xC2 || c == 0xC3) && i + 1 < text.size() &&
+                   (static_cast<unsigned char>(text[i + 1]) & 0xC0) == 0x80) {
+            const auto next = static_cast<unsigned char>(text[i + 1]);
+            out.push_back(static_cast<char>(((c & 0x03) << 6) | (next & 0x3F)));
+            ++i;
+        } else {
+            return std::nullopt;
+        }
+    }
+    return out;
+}
+
+std::string base64(std::string_view bytes)
+{
+    static constexpr char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    std::string out;
+    out.reserve((bytes.size() + 2) / 3 * 4);
+    std::size_t i = 0;
+    for (; i + 3 <= bytes.size(); i += 3) {
+        const std::uint32_t n = (static_cast<unsigned char>(bytes[i]) << 16) |
+                                (static_cast<unsigned char>(bytes[i + 1]) << 8) |
+                                static_cast<unsigned char>(bytes[i + 2]);
+        out += alphabet[(n >> 18) & 63];
+        out += alphabet[(n >> 12) & 63];
+        out += alphabet[(n >> 6) & 63];
+        out += alphabet[n & 63];
+    }
+    if (const auto rest = bytes.size() - i; rest > 0) {
+        std::uint32_t n = static_cast<unsigned char>(bytes[i]) << 16;
+        if (rest == 2) {
+            n |= static_cast<unsigned char>(bytes[i + 1]) << 8;
+        }
+        out += alphabet[(n >> 18) & 63];
+        out += alphabet[(n >> 12) & 63];
+        out += rest == 2 ? alphabet[(n >> 6) & 63] : '=';
+        out += '=';
+    }
+    return out;
+}
+
+std::string lower(std::string_view s)
+{
+    std::string out(s);
+    for (auto& c : out) {
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    return out;
+}
+
+// The spider argument `argument` if the spider has it, else the setting
+// `setting` if it is a string; nullopt if neither.
+std::optional<std::string> spider_or_setting(Crawler& crawler, const std::string& argument, std::string_view setting)
+{
+    const auto& arguments = crawler.spider().arguments;
+    if (auto it = arguments.find(argument); it != arguments.end()) {
+        return it->second;
+    }
+    const auto* value = crawler.settings().find(setting);
+    if (value == nullptr || value->is_null()) {
+        return std::nullopt;
+    }
+    return crawler.settings().get_string(setting);
+}
+
+} // namespace
+
+std::unique_ptr<HttpAuthMiddleware> HttpAuthMiddleware::from_crawler(Crawler& crawler)
+{
+    Options options;
+    options.user = spider_or_setting(crawler, "http_user", "HTTPAUTH_USER").value_or("");
+    options.password = spider_or_setting(crawler, "http_pass", "HTTPAUTH_PASS").value_or("");
+    if (options.user.empty() && options.password.empty()) {
+        throw NotConfigured("no http_user / http_pass (HTTPAUTH_USER / HTTPAUTH_PASS)");
+    }
+    options.domain = spider_or_setting(crawler, "http_auth_domain", "HTTPAUTH_DOMAIN");
+    if (!options.domain) {
+        logger.warning("Basic auth without http_auth_domain (HTTPAUTH_DOMAIN) goes to the domain of the first "
+                       "request only: set it explicitly");
+    }
+    return std::make_unique<HttpAuthMiddleware>(std::move(options));
+}
+
+HttpAuthMiddleware::HttpAuthMiddleware(Options options)
+    : header_(basic_auth_header(options.user, options.password))
+{
+    if (options.domain) {
+        domain_ = lower(*options.domain);
+    }
+}
+
+std::string HttpAuthMiddleware::basic_auth_header(std::string_view user, std::string_view password)
+{
+    std::string credentials;
+    credentials.reserve(user.size() + password.size() + 1);
+    credentials.append(user).append(":").append(password);
+    auto latin1 = to_latin1(credentials);
+    return "Basic " + base64(latin1 ? *latin1 : credentials);
+}
+
+bool HttpAuthMiddleware::host_in_domain(std::string_view host, std::string_view domain)
+{
+    const auto h = lower(host);
+    const auto d = lower(domain);
+    if (h.empty() || d.empty()) {
+        return false;
+    }
+    return h == d || (h.size() > d.size() && h.ends_with(d) && h[h.size() - d.size() - 1] == '.');
+}
+
+boost::asio::awaitable<RequestAction> HttpAuthMiddleware::process_request(Request& request)
+{
+    RequestAction pass = Continue{};
+    if (request.headers.contains("Authorization")) {
+        co_return pass;
+    }
+    const auto host = url_origin(request.url).host;
+    if (host.empty()) {
+        // data: and file: URLs: nothing to authenticate to, and they must
+        // not fix the domain (Scrapy would then send the header everywhere).
+        co_return pass;
+    }
+    std::string domain;
+    {
+        std::lock_guard lock{mutex_};
+        if (!domain_) {
+            domain_ = host;
+        }
+        domain = *domain_;
+    }
+    if (domain.empty() || host_in_domain(host, domain)) {
+        request.headers.set("Authorization", header_);
+    }
+    co_return pass;
+}
+
+} // namespace trawl::middlewares
