@@ -11,6 +11,7 @@ find_package(spdlog REQUIRED)
 find_package(CLI11 REQUIRED CONFIG)
 find_package(LibXml2 REQUIRED)
 find_package(pugixml REQUIRED) # sitemaps, XML feeds
+find_package(SQLite3 REQUIRED) # the HTTP cache
 
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(CARES REQUIRED IMPORTED_TARGET libcares)
@@ -19,8 +20,8 @@ pkg_check_modules(ZSTD REQUIRED IMPORTED_TARGET libzstd)
 pkg_check_modules(IDN2 REQUIRED IMPORTED_TARGET libidn2)
 pkg_check_modules(PCRE2 REQUIRED IMPORTED_TARGET libpcre2-8)
 pkg_check_modules(PSL REQUIRED IMPORTED_TARGET libpsl) # public suffixes for cookies
-# Optional, for speed only: the trawl executable allocates with jemalloc when
 pkg_check_modules(LIBEDIT REQUIRED IMPORTED_TARGET libedit) # `trawl shell` line editing (BSD, not GNU readline)
+# Optional, for speed only: the trawl executable allocates with jemalloc when
 # it is there. Requests are built on the parse pool and freed on the loop;
 # glibc's malloc makes that cross-thread free contend on arena locks (about
 # a quarter of the loop thread's time in a crawl).

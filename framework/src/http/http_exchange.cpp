@@ -48,19 +48,26 @@ constexpr std::size_t read_buffer_size = 32 * 1024;
 constexpr std::size_t max_body_reserve = 8 * 1024 * 1024;
 
 http::request<http::string_body> build_request(const Request& request, const UrlParts& url,
-                                               const DownloadLimits& limits)
+                                               const DownloadLimits& limits, const ExchangeRoute& route)
 {
     http::request<http::string_body> message;
     message.version(11);
     message.method_string(request.method);
-    message.target(url.target);
+    if (route.absolute_form) {
+        message.target(fmt::format("{}://{}{}", url.scheme, url.host_header, url.target));
+    } else {
+        message.target(url.target);
+    }
     message.set(http::field::host, url.host_header);
     for (const auto& [name, value] : request.headers) {
         if (iequals(name, "host")) {
             message.set(http::field::host, value);  // the request's own Host wins
-        } else {
+        } else if (!iequals(name, "proxy-authorization")) {
             message.insert(name, value);
         }
+    }
+    if (!route.proxy_authorization.empty()) {
+        message.set(http::field::proxy_authorization, route.proxy_authorization);
     }
     if (limits.decompress && message.find(http::field::accept_encoding) == message.end()) {
         message.set(http::field::accept_encoding, supported_accept_encoding());
@@ -85,7 +92,8 @@ Headers to_headers(const http::fields& fields)
 template <class Stream>
 net::awaitable<ExchangeResult> exchange_on(Stream& stream, Connection& connection, const Request& request,
                                            const UrlParts& url, const DownloadLimits& limits,
-                                           Clock::time_point deadline, std::size_t max_header_size)
+                                           Clock::time_point deadline, std::size_t max_header_size,
+                                           const ExchangeRoute& route)
 {
     auto& tcp = connection.tcp();
     auto fail = [&](boost::system::error_code ec, Phase phase, bool total_hit, bool nothing_received = false) {
@@ -96,7 +104,7 @@ net::awaitable<ExchangeResult> exchange_on(Stream& stream, Connection& connectio
 
     // 1. The request. Writing is bounded by the read timeout: a server that
     //    stops reading is as stuck as one that stops sending.
-    auto message = build_request(request, url, limits);
+    auto message = build_request(request, url, limits, route);
     bool total_hit = arm_deadline(tcp, limits.read_timeout, deadline);
     if (auto [ec, n] = co_await http::async_write(stream, message, net::as_tuple(net::use_awaitable)); ec) {
         co_return fail(ec, Phase::write_request, total_hit, true);
@@ -210,12 +218,14 @@ net::awaitable<ExchangeResult> exchange_on(Stream& stream, Connection& connectio
 
 net::awaitable<ExchangeResult> exchange(Connection& connection, const Request& request, const UrlParts& url,
                                         const DownloadLimits& limits, Clock::time_point deadline,
-                                        std::size_t max_header_size)
+                                        std::size_t max_header_size, const ExchangeRoute& route)
 {
     if (connection.tls) {
-        co_return co_await exchange_on(*connection.tls, connection, request, url, limits, deadline, max_header_size);
+        co_return co_await exchange_on(*connection.tls, connection, request, url, limits, deadline, max_header_size,
+                                       route);
     }
-    co_return co_await exchange_on(*connection.plain, connection, request, url, limits, deadline, max_header_size);
+    co_return co_await exchange_on(*connection.plain, connection, request, url, limits, deadline, max_header_size,
+                                   route);
 }
 
 } // namespace trawl::detail

@@ -49,8 +49,20 @@ struct ExchangeFailure {
     throw_exception_from_error(f.error, loc);
 }
 
+/// How the request is addressed: origin-form straight to the server or
+/// through a CONNECT tunnel, absolute-form to a forward proxy.
+struct ExchangeRoute {
+    /// Send the request line in absolute-form (GET http://host/path): the
+    /// connection goes to a forward proxy that fetches the URL itself.
+    bool absolute_form = false;
+    /// The Proxy-Authorization value to send; empty: none. A request's own
+    /// Proxy-Authorization header is never sent as it is: it is for the
+    /// proxy, and must not reach a server (nor the end of a tunnel).
+    std::string proxy_authorization;
+};
+
 boost::asio::awaitable<boost::system::result<ExchangeOutput, ExchangeFailure>>
 exchange(Connection& connection, const Request& request, const UrlParts& url, const DownloadLimits& limits,
-         Clock::time_point deadline, std::size_t max_header_size);
+         Clock::time_point deadline, std::size_t max_header_size, const ExchangeRoute& route = {});
 
 } // namespace trawl::detail

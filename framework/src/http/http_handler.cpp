@@ -63,19 +63,24 @@ std::string verify_failure_reason(Connection::TlsStream& stream)
 
 net::awaitable<HttpDownloadHandler::Opened>
 HttpDownloadHandler::open_connection(const UrlParts& url, std::string key, const Request& request,
-                                     const DownloadLimits& limits, Clock::time_point deadline)
+                                     const DownloadLimits& limits, Clock::time_point deadline,
+                                     const std::optional<ProxyInfo>& proxy)
 {
     const std::string where = endpoint_text(url.host, url.port);
+    // The first hop: the proxy when there is one (its name is resolved
+    // here; the server's name is the proxy's business).
+    const std::string& hop_host = proxy ? proxy->host : url.host;
+    const std::uint16_t hop_port = proxy ? proxy->port : url.port;
 
     // 1. Resolve. c-ares has its own per-try timeout; the total deadline bounds it too.
     net::steady_timer dns_deadline{executor_, deadline};
-    auto resolved = co_await (resolver_->resolve(url.host) || dns_deadline.async_wait(net::use_awaitable));
+    auto resolved = co_await (resolver_->resolve(hop_host) || dns_deadline.async_wait(net::use_awaitable));
     if (resolved.index() == 1) {
-        co_return DownloadError{errc::timed_out, fmt::format("resolve {}: timed out", url.host), request.url};
+        co_return DownloadError{errc::timed_out, fmt::format("resolve {}: timed out", hop_host), request.url};
     }
     auto& addresses = std::get<0>(resolved);
     if (!addresses) {
-        co_return make_download_error(addresses.error(), Phase::resolve, url.host, request.url);
+        co_return make_download_error(addresses.error(), Phase::resolve, hop_host, request.url);
     }
 
     // 2. Connect, trying each address in turn within the connect timeout.
@@ -86,9 +91,9 @@ HttpDownloadHandler::open_connection(const UrlParts& url, std::string key, const
     auto tcp = std::make_unique<beast::tcp_stream>(executor_);
     boost::system::error_code ec = net::error::host_not_found;
     for (const auto& address : *addresses) {
-        connection->peer = endpoint_text(address.to_string(), url.port);
+        connection->peer = endpoint_text(address.to_string(), hop_port);
         tcp->expires_at(connect_deadline);
-        std::tie(ec) = co_await tcp->async_connect(net::ip::tcp::endpoint{address, url.port},
+        std::tie(ec) = co_await tcp->async_connect(net::ip::tcp::endpoint{address, hop_port},
                                                    net::as_tuple(net::use_awaitable));
         if (!ec || ec == beast::error::timeout) {
             break;  // connected, or out of time for every address
@@ -106,9 +111,20 @@ HttpDownloadHandler::open_connection(const UrlParts& url, std::string key, const
         co_return connection;
     }
 
-    // 3. TLS: SNI (many hosts need it to pick the certificate; not sent for
-    //    IP literals, as RFC 6066 forbids), then the handshake with the host
-    //    name checked against the certificate when verifying.
+    // 3. Through a proxy, a tunnel to the server first (the proxy's answer
+    //    is awaited under the same connect deadline: a proxy that accepts
+    //    and then says nothing must not hold the slot for longer).
+    if (proxy) {
+        auto tunnel = co_await open_tunnel(*tcp, *proxy, url, request.url, connect_deadline, total_binds);
+        if (!tunnel) {
+            co_return tunnel.error();
+        }
+    }
+
+    // 4. TLS with the server, end to end through any tunnel: SNI (many
+    //    hosts need it to pick the certificate; not sent for IP literals, as
+    //    RFC 6066 forbids), then the handshake with the host name checked
+    //    against the certificate when verifying.
     connection->tls = std::make_unique<Connection::TlsStream>(std::move(*tcp), *tls_context_);
     auto& tls = *connection->tls;
     if (!is_ip_literal(url.host) && !SSL_set_tlsext_host_name(tls.native_handle(), url.host.c_str())) {
@@ -138,19 +154,43 @@ net::awaitable<DownloadResult> HttpDownloadHandler::download(Request request, Do
         co_return DownloadError{url.error(), fmt::format("cannot download '{}': {}", request.url, url.error().message()),
                                 request.url};
     }
+    auto proxy = proxy_for(request);
+    if (!proxy) {
+        co_return DownloadError{proxy.error(),
+                                fmt::format("cannot use the proxy in meta \"proxy\": {}{}", proxy.error().message(),
+                                            proxy.error() == errc::unsupported_scheme
+                                                ? " (only http:// proxies are supported)"
+                                                : ""),
+                                request.url};
+    }
     // Connections are shared only between requests that would have made
-    // the same connection: same endpoint, same proxy (none yet), same TLS options.
-    std::string key = fmt::format("{}://{}|proxy=|{}", url->scheme, endpoint_text(url->host, url->port),
-                                  options_.tls.pool_key());
+    // the same connection: same endpoint, same proxy and proxy credentials
+    // (by digest), same TLS options.
+    std::string key = fmt::format("{}://{}|proxy={}|{}", url->scheme, endpoint_text(url->host, url->port),
+                                  *proxy ? (*proxy)->pool_key() : std::string{}, options_.tls.pool_key());
+    // Plain http goes to the proxy as an absolute-form request carrying the
+    // credentials; https goes through the tunnel, where they must not follow.
+    ExchangeRoute route;
+    if (*proxy && url->scheme == "http") {
+        route.absolute_form = true;
+        route.proxy_authorization = (*proxy)->authorization;
+    }
+    // An error names the proxy (never its credentials) unless it already does.
+    auto through_proxy = [&](DownloadError error) {
+        if (*proxy && error.message.find("proxy ") == std::string::npos) {
+            error.message += fmt::format(" (through proxy {})", (*proxy)->display());
+        }
+        return error;
+    };
 
     auto lease = co_await pool_->acquire(key, deadline);
     if (!lease) {
         auto code = lease.error() == errc::timed_out ? boost::system::error_code{errc::timed_out}
                                                      : boost::system::error_code{errc::cancelled};
-        co_return DownloadError{code,
-                                fmt::format("wait for a free connection to {}: {}",
-                                            endpoint_text(url->host, url->port), code.message()),
-                                request.url};
+        co_return through_proxy(DownloadError{code,
+                                              fmt::format("wait for a free connection to {}: {}",
+                                                          endpoint_text(url->host, url->port), code.message()),
+                                              request.url});
     }
 
     // A kept-alive connection may have been closed by the server while idle;
@@ -158,16 +198,17 @@ net::awaitable<DownloadResult> HttpDownloadHandler::download(Request request, Do
     for (int attempt = 0;; ++attempt) {
         const bool reused = lease->connection() != nullptr;
         if (!reused) {
-            auto opened = co_await open_connection(*url, key, request, limits, deadline);
+            auto opened = co_await open_connection(*url, key, request, limits, deadline, *proxy);
             if (!opened) {
-                co_return opened.error();
+                co_return through_proxy(std::move(opened.error()));
             }
             lease->set_connection(std::move(*opened));
         } else {
             ++stats_->connections_reused;
         }
         auto& connection = *lease->connection();
-        auto result = co_await exchange(connection, request, *url, limits, deadline, options_.max_header_size);
+        auto result =
+            co_await exchange(connection, request, *url, limits, deadline, options_.max_header_size, route);
         if (!result) {
             ++stats_->connections_dropped;
             lease->discard_connection();
@@ -175,7 +216,7 @@ net::awaitable<DownloadResult> HttpDownloadHandler::download(Request request, Do
                 --stats_->connections_reused;
                 continue;
             }
-            co_return result.error().error;
+            co_return through_proxy(std::move(result.error().error));
         }
         auto& out = *result;
         stats_->bytes_received += out.wire_bytes;

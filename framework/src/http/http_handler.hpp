@@ -6,6 +6,7 @@
 #include "dns/resolver.hpp"
 #include "http/connection_pool.hpp"
 #include "http/http_exchange.hpp"
+#include "http/proxy.hpp"
 #include "http/tls_context.hpp"
 
 #include <trawl/download_handler.hpp>
@@ -14,6 +15,7 @@
 #include <boost/asio/ssl/context.hpp>
 
 #include <memory>
+#include <optional>
 
 namespace trawl::detail {
 
@@ -36,10 +38,13 @@ public:
 private:
     using Opened = boost::system::result<std::unique_ptr<Connection>, DownloadError>;
 
-    /// Resolves, connects (trying each address in turn) and, for https,
-    /// runs the TLS handshake; all under the connect timeout.
+    /// Resolves, connects (trying each address in turn) to the server or
+    /// its proxy, opens a CONNECT tunnel through the proxy for https, and,
+    /// for https, runs the TLS handshake with the server; all under the
+    /// connect timeout.
     boost::asio::awaitable<Opened> open_connection(const UrlParts& url, std::string key, const Request& request,
-                                                   const DownloadLimits& limits, Clock::time_point deadline);
+                                                   const DownloadLimits& limits, Clock::time_point deadline,
+                                                   const std::optional<ProxyInfo>& proxy);
 
     boost::asio::any_io_executor executor_;
     std::shared_ptr<Resolver> resolver_;

@@ -124,9 +124,12 @@ DOWNLOADER_MIDDLEWARES_BASE:
   httpcompression: 590
   redirect: 600
   cookies: 700
+  proxypool: 740
   httpproxy: 750
   downloaderstats: 850
   httpcache: 900
+  autothrottle: 950                 # trawl: Scrapy's AutoThrottle extension, here a middleware
+  adaptiveconcurrency: 960          # trawl: per-host AIMD concurrency (middlewares/downloader/adaptive_concurrency.hpp)
   # Downloader side
 
 DOWNLOADER_STATS: true
@@ -142,7 +145,6 @@ EXTENSIONS_BASE:
   feedexport: 0
   logstats: 0
   spiderstate: 0
-  autothrottle: 0
 
 FEED_TEMPDIR: null
 FEEDS: {}
@@ -269,6 +271,24 @@ LOOP_LAG_INTERVAL: 0.01             # seconds between loop-lag probes
 ROBOTSTXT_RETRY_INTERVAL: 60        # seconds before a robots.txt that failed (5xx, network) is fetched again
 ROBOTSTXT_CRAWL_DELAY: true         # obey robots.txt Crawl-delay (as a floor under the slot's delay)
 ROBOTSTXT_MAX_CRAWL_DELAY: 60       # seconds: the largest Crawl-delay obeyed; longer ones are cut to it
+PROXY_POOL: []                      # proxy URLs to rotate through (the proxypool middleware; empty = off)
+PROXY_POOL_FILE: ""                 # a file of proxy URLs, one a line, # comments
+PROXY_POOL_BAN_CODES: [403, 407, 429]   # statuses that bench the proxy that got them
+PROXY_POOL_BAN_MARKERS: []          # body substrings that bench the proxy ("captcha", "Access denied")
+PROXY_POOL_BENCH_SECS: 60           # seconds a banned or failing proxy rests
+PROXY_POOL_MAX_WAIT_SECS: 300       # seconds requests wait with every proxy benched before the crawl ends
+PROXY_POOL_MAX_RETRIES: 5           # times a request is retried through another proxy
+ADAPTIVE_CONCURRENCY_ENABLED: true  # per-host AIMD: halve on 429/503 or a latency spike, +1 after good responses
+ADAPTIVE_CONCURRENCY_MIN: 1
+ADAPTIVE_CONCURRENCY_MAX: 0         # 0 = the slot's configured concurrency (CONCURRENT_REQUESTS_PER_DOMAIN, DOWNLOAD_SLOTS)
+ADAPTIVE_CONCURRENCY_HTTP_CODES: [429, 503]
+ADAPTIVE_CONCURRENCY_LATENCY_FACTOR: 3.0  # a spike: latency over this times the host's usual; 0 = off
+ADAPTIVE_CONCURRENCY_LATENCY_MIN: 0.5     # seconds: shorter latencies are never spikes
+ADAPTIVE_CONCURRENCY_RECOVERY_RESPONSES: 10  # good responses in a row per place given back
+ADAPTIVE_CONCURRENCY_MAX_RETRY_AFTER: 60  # seconds: the longest Retry-After that holds a slot; 0 = ignore it
+HTTPAUTH_USER: ""                   # basic auth (httpauth); the spider argument http_user wins
+HTTPAUTH_PASS: ""                   # the spider argument http_pass wins
+HTTPAUTH_DOMAIN: null               # null = the first request's host, "" = every host; argument http_auth_domain wins
 )yaml";
 
 } // namespace

@@ -49,5 +49,20 @@ TEST(BuiltinMiddlewaresTest, NotConfiguredOnesAreLeftOut)
     EXPECT_EQ(names(components.build_downloader_middlewares(*crawler)), (std::vector<std::string>{"redirect"}));
 }
 
+TEST(BuiltinMiddlewaresTest, SmallMiddlewaresUnderTheirDefaultNames)
+{
+    auto crawler = make_crawler(
+        {{"DOWNLOADER_MIDDLEWARES_BASE", boost::json::parse(R"({"httpauth": 300, "metarefresh": 580})")},
+         {"SPIDER_MIDDLEWARES_BASE", boost::json::parse(R"({"referer": 700, "urllength": 800})")},
+         {"HTTPAUTH_USER", "user"},
+         {"HTTPAUTH_DOMAIN", "example.com"}});
+    Components components;
+    register_builtin_middlewares(components);
+    EXPECT_EQ(names(components.build_downloader_middlewares(*crawler)),
+              (std::vector<std::string>{"httpauth", "metarefresh"}));
+    EXPECT_EQ(names(components.build_spider_middlewares(*crawler)),
+              (std::vector<std::string>{"referer", "urllength"}));
+}
+
 } // namespace
 } // namespace trawl::test

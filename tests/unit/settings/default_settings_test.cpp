@@ -72,7 +72,8 @@ TEST(DefaultSettings, ComponentDictsUseShortNames) {
         {"offsite", 50},    {"robotstxt", 100},       {"httpauth", 300},  {"downloadtimeout", 350},
         {"defaultheaders", 400}, {"useragent", 500},  {"retry", 550},     {"ajaxcrawl", 560},
         {"metarefresh", 580},    {"httpcompression", 590}, {"redirect", 600}, {"cookies", 700},
-        {"httpproxy", 750},      {"downloaderstats", 850}, {"httpcache", 900},
+        {"proxypool", 740},      {"httpproxy", 750},       {"downloaderstats", 850}, {"httpcache", 900},
+        {"autothrottle", 950},   {"adaptiveconcurrency", 960},
     };
     EXPECT_EQ(downloader, expected_downloader);
     const auto spider = s.get_dict("SPIDER_MIDDLEWARES_BASE");
