@@ -2,6 +2,7 @@
 
 #include "downloader/url_origin.hpp"
 
+#include <trawl/basic_auth.hpp>
 #include <trawl/crawler.hpp>
 #include <trawl/log.hpp>
 
@@ -13,56 +14,6 @@ namespace trawl::middlewares {
 namespace {
 
 const Logger logger{"trawl.downloadermiddlewares.httpauth"};
-
-// `text` (UTF-8) as Latin-1 if every code point is below U+0100; else
-// nullopt (Scrapy would fail; trawl then sends the UTF-8 bytes).
-std::optional<std::string> to_latin1(std::string_view text)
-{
-    std::string out;
-    out.reserve(text.size());
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        const auto c = static_cast<unsigned char>(text[i]);
-        if (c < 0x80) {
-            out.push_back(static_cast<char>(c));
-        } else if ((c == 0xC2 || c == 0xC3) && i + 1 < text.size() &&
-                   (static_cast<unsigned char>(text[i + 1]) & 0xC0) == 0x80) {
-            const auto next = static_cast<unsigned char>(text[i + 1]);
-            out.push_back(static_cast<char>(((c & 0x03) << 6) | (next & 0x3F)));
-            ++i;
-        } else {
-            return std::nullopt;
-        }
-    }
-    return out;
-}
-
-std::string base64(std::string_view bytes)
-{
-    static constexpr char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    std::string out;
-    out.reserve((bytes.size() + 2) / 3 * 4);
-    std::size_t i = 0;
-    for (; i + 3 <= bytes.size(); i += 3) {
-        const std::uint32_t n = (static_cast<unsigned char>(bytes[i]) << 16) |
-                                (static_cast<unsigned char>(bytes[i + 1]) << 8) |
-                                static_cast<unsigned char>(bytes[i + 2]);
-        out += alphabet[(n >> 18) & 63];
-        out += alphabet[(n >> 12) & 63];
-        out += alphabet[(n >> 6) & 63];
-        out += alphabet[n & 63];
-    }
-    if (const auto rest = bytes.size() - i; rest > 0) {
-        std::uint32_t n = static_cast<unsigned char>(bytes[i]) << 16;
-        if (rest == 2) {
-            n |= static_cast<unsigned char>(bytes[i + 1]) << 8;
-        }
-        out += alphabet[(n >> 18) & 63];
-        out += alphabet[(n >> 12) & 63];
-        out += rest == 2 ? alphabet[(n >> 6) & 63] : '=';
-        out += '=';
-    }
-    return out;
-}
 
 std::string lower(std::string_view s)
 {
@@ -116,11 +67,7 @@ HttpAuthMiddleware::HttpAuthMiddleware(Options options)
 
 std::string HttpAuthMiddleware::basic_auth_header(std::string_view user, std::string_view password)
 {
-    std::string credentials;
-    credentials.reserve(user.size() + password.size() + 1);
-    credentials.append(user).append(":").append(password);
-    auto latin1 = to_latin1(credentials);
-    return "Basic " + base64(latin1 ? *latin1 : credentials);
+    return "Basic " + basic_auth_credentials(user, password);
 }
 
 bool HttpAuthMiddleware::host_in_domain(std::string_view host, std::string_view domain)

@@ -2,6 +2,7 @@
 
 #include "downloader/url_origin.hpp"
 
+#include <trawl/basic_auth.hpp>
 #include <trawl/crawler.hpp>
 #include <trawl/settings.hpp>
 
@@ -60,47 +61,6 @@ std::string percent_decode(std::string_view s)
             }
         }
         out.push_back(s[i]);
-    }
-    return out;
-}
-
-std::optional<std::string> to_latin1(std::string_view text)
-{
-    std::string out;
-    out.reserve(text.size());
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        const auto c = static_cast<unsigned char>(text[i]);
-        if (c < 0x80) {
-            out.push_back(static_cast<char>(c));
-        } else if ((c == 0xC2 || c == 0xC3) && i + 1 < text.size() &&
-                   (static_cast<unsigned char>(text[i + 1]) & 0xC0) == 0x80) {
-            out.push_back(static_cast<char>(((c & 0x03) << 6) | (static_cast<unsigned char>(text[i + 1]) & 0x3F)));
-            ++i;
-        } else {
-            return std::nullopt;
-        }
-    }
-    return out;
-}
-
-std::string base64(std::string_view bytes)
-{
-    static constexpr char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    std::string out;
-    out.reserve((bytes.size() + 2) / 3 * 4);
-    for (std::size_t i = 0; i < bytes.size(); i += 3) {
-        const std::size_t rest = std::min<std::size_t>(3, bytes.size() - i);
-        std::uint32_t n = static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[i])) << 16;
-        if (rest > 1) {
-            n |= static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[i + 1])) << 8;
-        }
-        if (rest > 2) {
-            n |= static_cast<unsigned char>(bytes[i + 2]);
-        }
-        out += alphabet[(n >> 18) & 63];
-        out += alphabet[(n >> 12) & 63];
-        out += rest > 1 ? alphabet[(n >> 6) & 63] : '=';
-        out += rest > 2 ? alphabet[n & 63] : '=';
     }
     return out;
 }
@@ -183,12 +143,7 @@ HttpProxyMiddleware::ProxyUrl HttpProxyMiddleware::split_proxy_url(std::string_v
         const auto user = percent_decode(userinfo.substr(0, colon));
         const auto password = colon == std::string_view::npos ? std::string{} : percent_decode(userinfo.substr(colon + 1));
         if (!user.empty()) {
-            const std::string credentials = user + ":" + password;
-            std::optional<std::string> latin1;
-            if (auth_encoding_ == AuthEncoding::latin1) {
-                latin1 = to_latin1(credentials);
-            }
-            out.credentials = base64(latin1 ? *latin1 : credentials);
+            out.credentials = basic_auth_credentials(user, password, auth_encoding_ == AuthEncoding::latin1);
         }
     }
     out.url = scheme + "://" + std::string(hostport);

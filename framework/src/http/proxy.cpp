@@ -2,6 +2,7 @@
 
 #include "http/error_mapping.hpp"
 
+#include <trawl/basic_auth.hpp>
 #include <trawl/error.hpp>
 
 #include <boost/asio/as_tuple.hpp>
@@ -43,48 +44,6 @@ std::string bracketed(const std::string& host, std::uint16_t port)
     return host.find(':') != std::string::npos ? fmt::format("[{}]:{}", host, port) : fmt::format("{}:{}", host, port);
 }
 
-std::string base64(std::string_view bytes)
-{
-    static constexpr char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    std::string out;
-    out.reserve((bytes.size() + 2) / 3 * 4);
-    for (std::size_t i = 0; i < bytes.size(); i += 3) {
-        const std::size_t rest = std::min<std::size_t>(3, bytes.size() - i);
-        std::uint32_t n = static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[i])) << 16;
-        if (rest > 1) {
-            n |= static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[i + 1])) << 8;
-        }
-        if (rest > 2) {
-            n |= static_cast<unsigned char>(bytes[i + 2]);
-        }
-        out += alphabet[(n >> 18) & 63];
-        out += alphabet[(n >> 12) & 63];
-        out += rest > 1 ? alphabet[(n >> 6) & 63] : '=';
-        out += rest > 2 ? alphabet[n & 63] : '=';
-    }
-    return out;
-}
-
-// UTF-8 text as Latin-1 when every code point is below U+0100.
-std::optional<std::string> to_latin1(std::string_view text)
-{
-    std::string out;
-    out.reserve(text.size());
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        const auto c = static_cast<unsigned char>(text[i]);
-        if (c < 0x80) {
-            out.push_back(static_cast<char>(c));
-        } else if ((c == 0xC2 || c == 0xC3) && i + 1 < text.size() &&
-                   (static_cast<unsigned char>(text[i + 1]) & 0xC0) == 0x80) {
-            out.push_back(static_cast<char>(((c & 0x03) << 6) | (static_cast<unsigned char>(text[i + 1]) & 0x3F)));
-            ++i;
-        } else {
-            return std::nullopt;
-        }
-    }
-    return out;
-}
-
 std::string short_digest(std::string_view text)
 {
     unsigned char digest[EVP_MAX_MD_SIZE];
@@ -114,11 +73,7 @@ std::string ProxyInfo::pool_key() const
 
 std::string basic_proxy_authorization(std::string_view user, std::string_view password)
 {
-    std::string credentials;
-    credentials.reserve(user.size() + password.size() + 1);
-    credentials.append(user).append(":").append(password);
-    auto latin1 = to_latin1(credentials);
-    return "Basic " + base64(latin1 ? *latin1 : credentials);
+    return "Basic " + basic_auth_credentials(user, password);
 }
 
 boost::system::result<std::optional<ProxyInfo>> proxy_for(const Request& request)
