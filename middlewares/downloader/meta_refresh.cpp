@@ -22,7 +22,9 @@ const Logger logger{"trawl.downloadermiddlewares.metarefresh"};
 // Scrapy reads the refresh from this much of the text only.
 constexpr std::size_t head_size = 4096;
 
-char lower(char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); }
+// ASCII only, and inline: the hot loops below call it per byte (libc's
+// tolower is a locale-aware call each time).
+char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
 
@@ -47,7 +49,19 @@ bool has_at(std::string_view text, std::size_t at, std::string_view needle)
 // The first `needle` (lower case) at or after `from`, ignoring ASCII case.
 std::size_t ifind(std::string_view text, std::string_view needle, std::size_t from)
 {
-    for (std::size_t at = from; at + needle.size() <= text.size(); ++at) {
+    const char first = needle.front();
+    const bool letter = first >= 'a' && first <= 'z';
+    for (auto at = from; at + needle.size() <= text.size(); ++at) {
+        // A tag ("<meta", "</script>") starts with '<': memchr to the next
+        // one rather than comparing at every byte.
+        if (!letter) {
+            at = text.find(first, at);
+            if (at == std::string_view::npos || at + needle.size() > text.size()) {
+                break;
+            }
+        } else if (lower(text[at]) != first) {
+            continue;
+        }
         if (has_at(text, at, needle)) {
             return at;
         }
@@ -315,13 +329,26 @@ std::optional<MetaRefresh> match_content_first(std::string_view text, std::size_
 }
 
 // A cheap look at the raw bytes before decoding the body: in every
-// ASCII-compatible encoding "<meta" is those five bytes, and the first 4096
-// characters lie within the first 4 x 4096 bytes. A NUL means UTF-16 or
-// UTF-32: decode to be sure.
+// ASCII-compatible encoding "<meta" and "refresh" are those bytes, and the
+// first 4096 characters lie within the first 4 x 4096 bytes. Nearly every
+// page has a <meta> tag, few a refresh, so a <meta> tag must hold the word
+// (one spelt with character references, which w3lib would decode, is not
+// seen).
+// A NUL means UTF-16 or UTF-32: decode to be sure.
 bool may_hold_meta(std::string_view body)
 {
     body = body.substr(0, std::min(body.size(), 4 * head_size));
-    return body.find('\0') != std::string_view::npos || ifind(body, "<meta", 0) != std::string_view::npos;
+    if (body.find('\0') != std::string_view::npos) {
+        return true;
+    }
+    for (auto meta = ifind(body, "<meta", 0); meta != std::string_view::npos; meta = ifind(body, "<meta", meta + 5)) {
+        const auto end = body.find('>', meta);
+        if (ifind(body.substr(meta, end == std::string_view::npos ? end : end - meta), "refresh", 0) !=
+            std::string_view::npos) {
+            return true;
+        }
+    }
+    return false;
 }
 
 } // namespace
