@@ -6,6 +6,7 @@
 #include <trawl/crawler.hpp>
 #include <trawl/error.hpp>
 #include <trawl/log.hpp>
+#include <trawl/response.hpp>
 #include <trawl/robots_txt.hpp>
 #include <trawl/slots.hpp>
 #include <trawl/stats.hpp>
@@ -21,6 +22,8 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <optional>
+#include <string>
 #include <string_view>
 
 namespace trawl::middlewares {
@@ -74,6 +77,7 @@ std::unique_ptr<RobotsTxtMiddleware> RobotsTxtMiddleware::from_crawler(Crawler& 
     options.retry_interval = std::max(std::chrono::nanoseconds::zero(),
                                       settings.get_seconds("ROBOTSTXT_RETRY_INTERVAL", options.retry_interval));
     options.obey_crawl_delay = settings.get_bool("ROBOTSTXT_CRAWL_DELAY", true);
+    options.obey_request_rate = settings.get_bool("ROBOTSTXT_REQUEST_RATE", true);
     options.max_crawl_delay = std::max(std::chrono::nanoseconds::zero(),
                                        settings.get_seconds("ROBOTSTXT_MAX_CRAWL_DELAY", options.max_crawl_delay));
 
@@ -222,6 +226,13 @@ boost::asio::awaitable<void> RobotsTxtMiddleware::fetch(std::string robots_url, 
     // Not the host's slot: the request that wants this answer holds a place
     // there until it has it.
     request.meta["download_slot"] = "robots.txt " + robots_url;
+    // RFC 9309 2.5: at least 500 KiB must be read, and reading may stop
+    // there. One byte more than parse() reads tells it the file went on, so
+    // that it drops the line the cut went through; "download_truncate" makes
+    // the downloader cut a longer body instead of failing it (which would
+    // disallow the site), whatever DOWNLOAD_MAXSIZE says.
+    request.meta["download_maxsize"] = RobotsTxt::max_size + 1;
+    request.meta["download_truncate"] = true;
     stats_.inc_value("robotstxt/request_count");
     const auto result = co_await fetch_(std::move(request));
 
@@ -232,6 +243,9 @@ boost::asio::awaitable<void> RobotsTxtMiddleware::fetch(std::string robots_url, 
         stats_.inc_value(fmt::format("robotstxt/exception_count/{}", error_name(result.error().code)));
     }
     auto verdict = verdict_for(result);
+    if (result && result->status() >= 200 && result->status() < 300) {
+        warn_if_not_robots_txt(robots_url, *result, *verdict.robots);
+    }
     const auto now = crawler_.clock().now();
     if (verdict.temporary) {
         const auto reason = result ? fmt::format("it answered {}", result->status()) : result.error().message;
@@ -267,11 +281,32 @@ std::string RobotsTxtMiddleware::user_agent_for(const Request& request) const
 bool RobotsTxtMiddleware::apply_crawl_delay(const Request& request, const RobotsTxt& robots,
                                             const std::string& agent, Origin& origin, bool waited)
 {
-    if (!options_.obey_crawl_delay || options_.max_crawl_delay <= std::chrono::nanoseconds::zero()) {
+    if (options_.max_crawl_delay <= std::chrono::nanoseconds::zero()) {
         return false;
     }
-    const auto seconds = robots.crawl_delay(agent);
-    if (!seconds || !(*seconds > 0)) {
+    // Both ask for a pause between requests: Crawl-delay directly,
+    // Request-rate as seconds per request. The longer one holds.
+    std::optional<double> seconds;
+    std::string asked;
+    bool both = false;
+    if (options_.obey_crawl_delay) {
+        if (const auto crawl_delay = robots.crawl_delay(agent); crawl_delay && *crawl_delay > 0) {
+            seconds = *crawl_delay;
+            asked = fmt::format("Crawl-delay of {} s", *crawl_delay);
+        }
+    }
+    if (options_.obey_request_rate) {
+        if (const auto rate = robots.request_rate(agent); rate && rate->requests > 0 && rate->seconds > 0) {
+            const double per_request = rate->seconds / rate->requests;
+            if (per_request > 0) {
+                both = seconds.has_value();
+                asked += fmt::format("{}Request-rate of {}/{}s ({} s per request)", both ? " and " : "",
+                                     rate->requests, rate->seconds, per_request);
+                seconds = std::max(seconds.value_or(0.0), per_request);
+            }
+        }
+    }
+    if (!seconds) {
         return false;
     }
     auto* control = slots();
@@ -300,15 +335,47 @@ bool RobotsTxtMiddleware::apply_crawl_delay(const Request& request, const Robots
     if (!origin.delay_logged) {
         origin.delay_logged = true;
         if (capped) {
-            logger.info("Crawl-delay of {} s in {} capped at {} s (ROBOTSTXT_MAX_CRAWL_DELAY) for slot '{}'", *seconds,
+            logger.info("{} in {} capped at {} s (ROBOTSTXT_MAX_CRAWL_DELAY) for slot '{}'", asked,
                         robots_txt_url(request.url), max_seconds, key);
         } else {
-            logger.info("Crawl-delay of {} s in {} applies to slot '{}'", *seconds, robots_txt_url(request.url), key);
+            logger.info("{} in {} applies to slot '{}'{}", asked, robots_txt_url(request.url), key,
+                        both ? fmt::format(": {} s, the longer", *seconds) : std::string{});
         }
     }
     // Requests started in the slot before it had the floor: those that
     // waited for the fetch, and the one that set the floor.
     return floor->second.raised && (newly || waited);
+}
+
+void RobotsTxtMiddleware::warn_if_not_robots_txt(const std::string& robots_url, const Response& response,
+                                                 const RobotsTxt& robots)
+{
+    const auto body = response.body();
+    if (body.size() > RobotsTxt::max_size) {
+        const auto length = response.headers().get("Content-Length");
+        const auto size = response.has_flag("truncated") && length && !length->empty()
+                              ? fmt::format("{} bytes", *length)
+                              : fmt::format("over {} bytes", RobotsTxt::max_size);
+        logger.warning("<GET {}> is larger than {} KiB ({}): only the {} rules in the complete lines of its first "
+                       "{} KiB apply",
+                       robots_url, RobotsTxt::max_size / 1024, size, robots.rule_count(),
+                       RobotsTxt::max_size / 1024);
+    }
+    // What a robots.txt cannot hold: NUL bytes (binary data), or a '<' where
+    // its first line starts (an HTML page, such as a soft 404 or a login
+    // page answered 200).
+    const auto head = body.substr(0, RobotsTxt::max_size);
+    const char* kind = nullptr;
+    if (head.find('\0') != std::string_view::npos) {
+        kind = "binary data";
+    } else if (const auto first = head.find_first_not_of(" \t\r\n\xEF\xBB\xBF");
+               first != std::string_view::npos && head[first] == '<') {
+        kind = "an HTML page";
+    }
+    if (kind) {
+        logger.warning("<GET {}> answered {} with {} ({} bytes), not a robots.txt: read all the same, {} rules found",
+                       robots_url, response.status(), kind, body.size(), robots.rule_count());
+    }
 }
 
 SlotControl* RobotsTxtMiddleware::slots()

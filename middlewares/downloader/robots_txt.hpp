@@ -10,8 +10,12 @@
 // arrive meanwhile wait for that fetch (a timer they await, cancelled when
 // the answer is in), then all are checked against the parsed file, which is
 // kept for the rest of the crawl. The answer decides, as RFC 9309 2.3.1:
-// - 2xx: the body is parsed (its first 500 KiB; binary or HTML bodies too:
-//   what is not a rule is skipped);
+// - 2xx: the body is parsed (binary or HTML bodies too: what is not a rule
+//   is skipped; a warning names the kind of body and the rules found in it);
+//   of a larger file only the complete lines in the first 500 KiB, with a
+//   warning (RFC 9309 2.5 lets a crawler stop there). The fetch asks the
+//   downloader to cut the body there (meta download_maxsize and
+//   download_truncate) rather than fail it, whatever DOWNLOAD_MAXSIZE says;
 // - 3xx left after redirects, 4xx (including 401 and 403: "unavailable"):
 //   everything is allowed;
 // - 5xx, another status, or a download failure (after the retry
@@ -31,10 +35,14 @@
 // floor under the delay of the request's download slot for the rest of the
 // crawl (SlotControl::set_delay_floor), capped at ROBOTSTXT_MAX_CRAWL_DELAY so
 // that "Crawl-delay: 100000" cannot stall a crawl; logged once per origin.
+// Request-rate ("1/10s": requests per period) does the same with period /
+// requests seconds; with both, the longer delay holds. Its optional
+// time-of-day window ("1/10s 1800-1900") is ignored: the rate holds all day,
+// which is the politer reading and needs no guess at the site's time zone.
 // The requests that were let into the slot before the delay was known (those
 // that waited for the fetch) go back to the scheduler once, with
 // dont_filter, so that the slot spaces them too instead of sending them all
-// at once. Request-rate and Visit-time are not obeyed.
+// at once. Visit-time is not obeyed.
 //
 // The robots.txt fetch uses a download slot of its own ("robots.txt " + the
 // origin): the request that asked for it holds a place in the host's slot
@@ -43,8 +51,9 @@
 //
 // Settings: ROBOTSTXT_OBEY (false: NotConfigured), ROBOTSTXT_USER_AGENT;
 // trawl's ROBOTSTXT_RETRY_INTERVAL (seconds, default 60),
-// ROBOTSTXT_CRAWL_DELAY (default true), ROBOTSTXT_MAX_CRAWL_DELAY (seconds,
-// default 60; 0 obeys no Crawl-delay).
+// ROBOTSTXT_CRAWL_DELAY (default true), ROBOTSTXT_REQUEST_RATE (default
+// true), ROBOTSTXT_MAX_CRAWL_DELAY (seconds, default 60, caps both; 0 obeys
+// no Crawl-delay nor Request-rate).
 // Meta read: dont_obey_robotstxt. Requests for URLs that are not http(s)
 // pass unchecked.
 // Stats: robotstxt/request_count, robotstxt/response_count,
@@ -66,6 +75,7 @@
 
 namespace trawl {
 class Crawler;
+class Response;
 class RobotsTxt;
 class SlotControl;
 class Stats;
@@ -80,6 +90,7 @@ public:
         std::string user_agent;         ///< USER_AGENT
         std::chrono::nanoseconds retry_interval = std::chrono::seconds{60};
         bool obey_crawl_delay = true;
+        bool obey_request_rate = true;
         std::chrono::nanoseconds max_crawl_delay = std::chrono::seconds{60};
     };
     /// How robots.txt is downloaded: Crawler::download() unless a test
@@ -123,11 +134,14 @@ private:
     boost::asio::awaitable<Lookup> robots_for(std::string robots_url);
     boost::asio::awaitable<void> fetch(std::string robots_url, std::shared_ptr<Origin> origin);
     std::string user_agent_for(const Request& request) const;
-    // Applies the origin's Crawl-delay to the request's slot; true if the
-    // request should go back to the scheduler to be spaced by it.
+    // Applies the origin's Crawl-delay or Request-rate to the request's slot;
+    // true if the request should go back to the scheduler to be spaced by it.
     bool apply_crawl_delay(const Request& request, const RobotsTxt& robots, const std::string& agent,
                            Origin& origin, bool waited);
     SlotControl* slots();
+    // Warns about a 2xx robots.txt too large, binary or an HTML page.
+    static void warn_if_not_robots_txt(const std::string& robots_url, const Response& response,
+                                       const RobotsTxt& robots);
 
     Options options_;
     Crawler& crawler_;

@@ -2,7 +2,7 @@
 // obeyed across a crawl with one fetch per origin, an unreachable robots.txt
 // (disallow all, fetched again after ROBOTSTXT_RETRY_INTERVAL), Crawl-delay
 // spacing the requests to a host, and robots.txt bodies that are not
-// robots.txt files.
+// robots.txt files (binary, HTML, huge).
 
 #include "support/test_server.hpp"
 
@@ -277,6 +277,74 @@ TEST(RobotsMiddleware, AnHtmlPageAsRobotsTxtAllowsEverything)
     options.files["/robots.txt"] = html(
         "<!DOCTYPE html>\n<html><head><title>Page not found</title></head>\n<body><h1>Oops</h1>\n"
         "<p>Disallow: nothing here. User-agent: * is not a rule either.</p>\n<a href=\"/\">home</a></body></html>\n");
+    TestServer server{options};
+    auto spider = std::make_unique<FollowingSpider>(std::vector<std::string>{server.url("/start")});
+    Crawler crawler{std::move(spider), obeying()};
+    EXPECT_EQ(crawler.crawl(), "finished");
+    EXPECT_EQ(stat(crawler, "robotstxt/forbidden"), 0);
+    EXPECT_EQ(stat(crawler, "downloader/response_status_count/404"), 4);
+}
+
+// RFC 9309 2.5: a robots.txt past 500 KiB is read up to there, not failed
+// (which would disallow the whole site), whatever DOWNLOAD_MAXSIZE says.
+// The rules in the first 500 KiB apply; those after do not.
+std::string huge_robots_txt()
+{
+    std::string body = "User-agent: *\nDisallow: /private/\nDisallow: /disallowed\n";
+    const std::string filler = "# " + std::string(100, '-') + "\n";
+    while (body.size() < 1200 * 1024) {
+        body += filler;
+    }
+    return body + "Disallow: /public/\n";
+}
+
+TEST(RobotsMiddleware, HugeRobotsTxtIsReadUpTo500KiB)
+{
+    for (const bool gzip : {false, true}) {
+        TestServerOptions options = private_site();
+        options.files["/robots.txt"] = TestFile{"text/plain", huge_robots_txt(),
+                                                gzip ? std::optional<std::string>("gzip") : std::nullopt, gzip};
+        TestServer server{options};
+        auto spider = std::make_unique<FollowingSpider>(std::vector<std::string>{server.url("/start")});
+        auto* following = spider.get();
+        Crawler crawler{std::move(spider), obeying({{"DOWNLOAD_MAXSIZE", 100000}})};
+        EXPECT_EQ(crawler.crawl(), "finished") << gzip;
+        EXPECT_EQ(following->urls(),
+                  (std::set<std::string>{server.url("/start"), server.url("/public/1"), server.url("/public/2")}))
+            << gzip;
+        EXPECT_EQ(stat(crawler, "robotstxt/forbidden"), 4) << gzip;
+        EXPECT_EQ(stat(crawler, "robotstxt/response_status_count/200"), 1) << gzip;
+        EXPECT_EQ(stat(crawler, "robotstxt/request_count"), 1) << gzip;
+    }
+}
+
+// Rules before the garbage (a file cut by a broken upload, say) still apply.
+TEST(RobotsMiddleware, RulesBeforeBinaryGarbageApply)
+{
+    std::string body = "User-agent: *\nDisallow: /private/\n";
+    for (int i = 0; i < 20000; ++i) {
+        body.push_back(static_cast<char>((i * 7919 + 13) % 256));
+    }
+    TestServerOptions options = private_site();
+    options.files["/robots.txt"] = TestFile{"text/plain", body, std::nullopt, false};
+    TestServer server{options};
+    auto spider = std::make_unique<FollowingSpider>(std::vector<std::string>{server.url("/start")});
+    auto* following = spider.get();
+    Crawler crawler{std::move(spider), obeying()};
+    EXPECT_EQ(crawler.crawl(), "finished");
+    EXPECT_EQ(following->urls().count(server.url("/public/2")), 1U);
+    EXPECT_EQ(stat(crawler, "robotstxt/forbidden"), 3);  // private/a, private/b, private/c
+    EXPECT_EQ(stat(crawler, "downloader/response_status_count/404"), 1);  // /disallowed
+}
+
+// A soft 404: the site answers 200 with its login page for any path.
+TEST(RobotsMiddleware, ALoginPageAnswered200AsRobotsTxtAllowsEverything)
+{
+    TestServerOptions options = private_site();
+    options.files["/robots.txt"] =
+        html("\n<html><head><title>Sign in</title></head><body>\n<form method=\"post\" action=\"/login\">\n"
+             "<input name=\"user\"> <input type=\"password\" name=\"password\">\n"
+             "<button>Sign in</button></form>\n</body></html>\n");
     TestServer server{options};
     auto spider = std::make_unique<FollowingSpider>(std::vector<std::string>{server.url("/start")});
     Crawler crawler{std::move(spider), obeying()};

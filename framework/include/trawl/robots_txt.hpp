@@ -43,7 +43,10 @@ public:
     RobotsTxt() = default;
 
     /// Parses any bytes (binary, HTML, huge): never throws except
-    /// std::bad_alloc. Only the first max_size bytes are read.
+    /// std::bad_alloc. Only the first max_size bytes are read, and of a
+    /// longer body only the complete lines in them (a cut rule could forbid
+    /// far more than it was written for). 500 KiB of rules (~20,000) take
+    /// ~5 ms (RelWithDebInfo, loaded 2-core machine).
     static RobotsTxt parse(std::string_view body);
     /// For a robots.txt answered 4xx (RFC 9309 2.3.1.3).
     static RobotsTxt allow_all();
@@ -64,6 +67,10 @@ public:
     std::optional<double> crawl_delay(std::string_view user_agent) const;
     std::optional<RequestRate> request_rate(std::string_view user_agent) const;
     std::optional<VisitTime> visit_time(std::string_view user_agent) const;
+
+    /// Allow and Disallow rules kept, in all groups: 0 for a body that
+    /// is not a robots.txt (binary, an HTML page).
+    std::size_t rule_count() const noexcept;
 
     /// Sitemap: values in file order, as written.
     const std::vector<std::string>& sitemaps() const { return sitemaps_; }

@@ -137,8 +137,14 @@ net::awaitable<ExchangeResult> exchange_on(Stream& stream, Connection& connectio
 
     // 3. A declared length over the limit fails before reading any of it
     //    (only when undecoded: a compressed length says nothing of the result).
+    // A caller that can use a prefix of the body (robots.txt: RFC 9309 2.5)
+    // sets meta "download_truncate": a body over the limit is then cut there
+    // and flagged "truncated" instead of failing.
+    const auto truncate_meta = request.meta.find("download_truncate");
+    const bool truncate = limits.maxsize > 0 && truncate_meta != request.meta.end() &&
+                          truncate_meta->value().is_bool() && truncate_meta->value().get_bool();
     auto content_encoding = head[http::field::content_encoding];
-    if (limits.maxsize > 0 && content_encoding.empty() && parser.content_length() &&
+    if (!truncate && limits.maxsize > 0 && content_encoding.empty() && parser.content_length() &&
         *parser.content_length() > limits.maxsize) {
         co_return ExchangeResult{
             boost::system::in_place_error,
@@ -171,6 +177,7 @@ net::awaitable<ExchangeResult> exchange_on(Stream& stream, Connection& connectio
     //    timeout, so a server that trickles bytes still meets the total one.
     std::array<char, 32 * 1024> chunk;
     bool warned = false;
+    bool truncated = false;
     while (!parser.is_done()) {
         parser.get().body().data = chunk.data();
         parser.get().body().size = chunk.size();
@@ -191,6 +198,10 @@ net::awaitable<ExchangeResult> exchange_on(Stream& stream, Connection& connectio
         const std::size_t received = chunk.size() - parser.get().body().size;
         out.wire_bytes += received;
         if (auto dec = (*decoder)->decode({chunk.data(), received}, out.body); dec) {
+            if (truncate && dec == make_error_code(errc::body_too_large)) {
+                truncated = true;
+                break;
+            }
             co_return fail(dec, Phase::decode, false);
         }
         if (!warned && limits.warnsize > 0 && (*decoder)->total_output() > limits.warnsize) {
@@ -199,7 +210,10 @@ net::awaitable<ExchangeResult> exchange_on(Stream& stream, Connection& connectio
             logger.warning("{}: response size over the warning size of {} bytes", request.url, limits.warnsize);
         }
     }
-    if (auto dec = (*decoder)->finish(out.body); dec) {
+    if (truncated) {
+        out.body.resize(std::min(out.body.size(), limits.maxsize));
+        out.flags.emplace_back("truncated");
+    } else if (auto dec = (*decoder)->finish(out.body); dec) {
         co_return fail(dec, Phase::decode, false);
     }
     if (decoding) {
@@ -209,7 +223,9 @@ net::awaitable<ExchangeResult> exchange_on(Stream& stream, Connection& connectio
         out.headers.erase("Content-Length");
         out.flags.emplace_back("decompressed");
     }
-    out.keep_alive = parser.keep_alive();
+    // A truncated body was left partly unread: the connection cannot carry
+    // another request.
+    out.keep_alive = !truncated && parser.keep_alive();
     tcp.expires_never();
     co_return out;
 }

@@ -160,6 +160,14 @@ RobotsKey classify_robots_key(std::string_view key)
 RobotsLineReader::RobotsLineReader(std::string_view body, std::size_t max_size)
     : rest_{body.substr(0, max_size)}
 {
+    // A line cut by the limit is dropped: "Disallow: /private-area" cut to
+    // "Disallow: /" would forbid the whole site. A single line longer than
+    // the limit is kept; it is cut to robots_max_line_length anyway.
+    if (body.size() > max_size) {
+        if (const auto last = rest_.find_last_of("\r\n"); last != std::string_view::npos) {
+            rest_ = rest_.substr(0, last + 1);
+        }
+    }
     // Google skips as much of a byte order mark as is there: a file cut
     // after its first byte still parses.
     static constexpr std::string_view bom = "\xEF\xBB\xBF";

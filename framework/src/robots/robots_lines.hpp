@@ -36,7 +36,8 @@ struct RobotsLine {
 class RobotsLineReader {
 public:
     /// Reads at most `max_size` bytes of `body`, after a (possibly partial)
-    /// UTF-8 byte order mark.
+    /// UTF-8 byte order mark; of a longer body, only the complete lines
+    /// within them.
     RobotsLineReader(std::string_view body, std::size_t max_size);
 
     /// The next line with a key; false at the end.

@@ -315,6 +315,15 @@ RobotsTxt RobotsTxt::disallow_all()
     return out;
 }
 
+std::size_t RobotsTxt::rule_count() const noexcept
+{
+    std::size_t count = 0;
+    for (const auto& group : groups_) {
+        count += group.rules.size();
+    }
+    return count;
+}
+
 bool is_valid_robots_product_token(std::string_view name)
 {
     return !name.empty() && std::all_of(name.begin(), name.end(), is_token_char);

@@ -270,7 +270,8 @@ PARSE_THREADS: 0                    # 0 = cores - 1, at least 1
 LOOP_LAG_INTERVAL: 0.01             # seconds between loop-lag probes
 ROBOTSTXT_RETRY_INTERVAL: 60        # seconds before a robots.txt that failed (5xx, network) is fetched again
 ROBOTSTXT_CRAWL_DELAY: true         # obey robots.txt Crawl-delay (as a floor under the slot's delay)
-ROBOTSTXT_MAX_CRAWL_DELAY: 60       # seconds: the largest Crawl-delay obeyed; longer ones are cut to it
+ROBOTSTXT_REQUEST_RATE: true        # obey robots.txt Request-rate (n/period: period/n s as that floor, all day)
+ROBOTSTXT_MAX_CRAWL_DELAY: 60       # seconds: the largest Crawl-delay (or Request-rate interval) obeyed; longer ones are cut to it
 PROXY_POOL: []                      # proxy URLs to rotate through (the proxypool middleware; empty = off)
 PROXY_POOL_FILE: ""                 # a file of proxy URLs, one a line, # comments
 PROXY_POOL_BAN_CODES: [403, 407, 429]   # statuses that bench the proxy that got them

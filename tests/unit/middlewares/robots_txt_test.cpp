@@ -406,6 +406,102 @@ TEST(RobotsTxtTest, CrawlDelayIsCappedAndCanBeTurnedOff)
     }
 }
 
+TEST(RobotsTxtTest, RequestRateSetsTheSlotFloorAllDay)
+{
+    LogCapture log;
+    Fixture f;
+    // The window is ignored: the rate holds at any time of day.
+    f.fetch.answers.push_back(
+        robots_response("http://example.com/robots.txt", 200, "User-agent: *\nRequest-rate: 3/12s 0100-0200\n"));
+    auto actions = check_all(*f.mw, {"http://example.com/a", "http://example.com/b"});
+    EXPECT_EQ(f.slots.floors["example.com"], 4s);
+    EXPECT_TRUE(std::holds_alternative<Reschedule>(actions[0]));
+    EXPECT_TRUE(std::holds_alternative<Reschedule>(actions[1]));
+    EXPECT_EQ(log.count("Request-rate of 3/12s (4 s per request) in http://example.com/robots.txt applies to slot "
+                        "'example.com'",
+                        spdlog::level::info),
+              1U);
+}
+
+TEST(RobotsTxtTest, TheLongerOfCrawlDelayAndRequestRateHolds)
+{
+    const std::string both = "User-agent: *\nCrawl-delay: 2\nRequest-rate: 1/10s\n";
+    {
+        LogCapture log;
+        Fixture f;
+        f.fetch.answers.push_back(robots_response("http://example.com/robots.txt", 200, both));
+        check_one(*f.mw, Request{"http://example.com/a"});
+        EXPECT_EQ(f.slots.floors["example.com"], 10s);
+        EXPECT_EQ(log.count("Crawl-delay of 2 s and Request-rate of 1/10s (10 s per request) in "
+                            "http://example.com/robots.txt applies to slot 'example.com': 10 s, the longer",
+                            spdlog::level::info),
+                  1U);
+    }
+    {
+        Fixture f;
+        f.fetch.answers.push_back(
+            robots_response("http://example.com/robots.txt", 200, "User-agent: *\nCrawl-delay: 3\nRequest-rate: 2/1s\n"));
+        check_one(*f.mw, Request{"http://example.com/a"});
+        EXPECT_EQ(f.slots.floors["example.com"], 3s);
+    }
+    {
+        Fixture f{SettingList{{"ROBOTSTXT_OBEY", true}, {"ROBOTSTXT_REQUEST_RATE", false}}};
+        f.fetch.answers.push_back(robots_response("http://example.com/robots.txt", 200, both));
+        check_one(*f.mw, Request{"http://example.com/a"});
+        EXPECT_EQ(f.slots.floors["example.com"], 2s);
+    }
+    {
+        LogCapture log;
+        Fixture f;  // capped by ROBOTSTXT_MAX_CRAWL_DELAY (60 s) too
+        f.fetch.answers.push_back(
+            robots_response("http://example.com/robots.txt", 200, "User-agent: *\nRequest-rate: 1/1d\n"));
+        check_one(*f.mw, Request{"http://example.com/a"});
+        EXPECT_EQ(f.slots.floors["example.com"], 60s);
+        EXPECT_EQ(log.count("Request-rate of 1/86400s (86400 s per request) in http://example.com/robots.txt capped "
+                            "at 60 s (ROBOTSTXT_MAX_CRAWL_DELAY)",
+                            spdlog::level::info),
+                  1U);
+    }
+}
+
+TEST(RobotsTxtTest, TheFetchAsksForTheFirst500KiBCutNotFailed)
+{
+    Fixture f{SettingList{{"ROBOTSTXT_OBEY", true}, {"DOWNLOAD_MAXSIZE", 1000}}};
+    f.fetch.answers.push_back(robots_response("http://example.com/robots.txt", 404));
+    check_one(*f.mw, Request{"http://example.com/a"});
+    ASSERT_EQ(f.fetch.requests.size(), 1U);
+    const auto& meta = f.fetch.requests[0].meta;
+    ASSERT_TRUE(meta.contains("download_maxsize"));
+    EXPECT_EQ(meta.at("download_maxsize").to_number<std::size_t>(), RobotsTxt::max_size + 1);
+    EXPECT_TRUE(middlewares::meta_flag(meta, "download_truncate"));
+}
+
+TEST(RobotsTxtTest, BadBodiesGetAWarningNamingWhatTheyAre)
+{
+    const std::string url = "http://example.com/robots.txt";
+    auto warnings_for = [&](std::string body, std::string_view expected) {
+        LogCapture log;
+        Fixture f;
+        f.fetch.answers.push_back(robots_response(url, 200, std::move(body)));
+        check_one(*f.mw, Request{"http://example.com/private/a"});
+        return log.count(expected, spdlog::level::warn);
+    };
+    std::string binary = std::string(private_rules);
+    for (int i = 0; i < 70000; ++i) {
+        binary.push_back(static_cast<char>((i * 7919 + 13) % 256));
+    }
+    EXPECT_EQ(warnings_for(binary, "<GET http://example.com/robots.txt> answered 200 with binary data (70034 bytes), "
+                                   "not a robots.txt: read all the same, 1 rules found"),
+              1U);
+    EXPECT_EQ(warnings_for("\xEF\xBB\xBF  <!DOCTYPE html><html><body>Sign in</body></html>", "with an HTML page"),
+              1U);
+    std::string huge = std::string(private_rules) + std::string(600 * 1024, '#') + "\nDisallow: /\n";
+    EXPECT_EQ(warnings_for(huge, "<GET http://example.com/robots.txt> is larger than 500 KiB (over 512000 bytes): "
+                                 "only the 1 rules in the complete lines of its first 500 KiB apply"),
+              1U);
+    EXPECT_EQ(warnings_for(std::string(private_rules), "robots.txt"), 0U);
+}
+
 TEST(RobotsTxtTest, ASlotAlreadySlowerIsNotRescheduled)
 {
     Fixture f;
