@@ -25,7 +25,10 @@ struct Request {
 
     /// Free-form data that travels with the request. Keys the framework reads:
     /// "download_timeout" (seconds), "download_maxsize", "download_warnsize"
-    /// (bytes), "download_slot", "depth", "proxy".
+    /// (bytes), "download_truncate" (true: a body over download_maxsize is
+    /// cut there and flagged "truncated" instead of failing), "download_slot",
+    /// "download_latency" (set by the engine), "depth", "proxy" (e.g.
+    /// "http://user:pass@host:port"); the built-in middlewares document theirs.
     boost::json::object meta;
 
     /// Keyword arguments handed to the callback.
