@@ -108,6 +108,18 @@ std::string lower_domain(std::string_view domain)
     return out;
 }
 
+// The page that caused the request, its "site for cookies": the links and
+// crawl spiders put it in meta "referer"; otherwise the Referer header (the
+// referer middleware's, possibly cut to an origin by its policy, which is
+// still the same site). Neither: a start request, same-site.
+std::string_view initiator_url(const Request& request)
+{
+    if (const auto* referer = request.meta.if_contains("referer"); referer && referer->is_string()) {
+        return referer->get_string();
+    }
+    return request.headers.get("Referer").value_or(std::string_view{});
+}
+
 } // namespace
 
 std::unique_ptr<CookiesMiddleware> CookiesMiddleware::from_crawler(Crawler& crawler)
@@ -116,10 +128,15 @@ std::unique_ptr<CookiesMiddleware> CookiesMiddleware::from_crawler(Crawler& craw
     if (!settings.get_bool("COOKIES_ENABLED", true)) {
         throw NotConfigured("COOKIES_ENABLED is false");
     }
-    return std::make_unique<CookiesMiddleware>(settings.get_bool("COOKIES_DEBUG", false));
+    return std::make_unique<CookiesMiddleware>(settings.get_bool("COOKIES_DEBUG", false),
+                                               settings.get_bool("COOKIES_ENFORCE_SAMESITE", true));
 }
 
-CookiesMiddleware::CookiesMiddleware(bool debug) : debug_(debug) {}
+CookiesMiddleware::CookiesMiddleware(bool debug, bool enforce_same_site)
+    : debug_(debug), enforce_same_site_(enforce_same_site)
+{
+    default_jar_.set_same_site_enforced(enforce_same_site_);
+}
 
 void CookiesMiddleware::set_wall_clock_for_test(CookieJar::WallClock clock)
 {
@@ -138,6 +155,7 @@ CookieJar& CookiesMiddleware::jar(const boost::json::value* key)
     auto [it, inserted] = jars_.try_emplace(boost::json::serialize(*key));
     if (inserted) {
         it->second.set_clock(clock_);
+        it->second.set_same_site_enforced(enforce_same_site_);
     }
     return it->second;
 }
@@ -247,7 +265,22 @@ boost::asio::awaitable<RequestAction> CookiesMiddleware::process_request(Request
     if (!jar || jar->empty()) {
         co_return pass;
     }
-    auto header = jar->cookie_header(request.url);
+    CookieRequestContext context;
+    context.initiator_url = initiator_url(request);
+    context.method = request.method;
+    std::vector<Cookie> held_back;
+    auto header = jar->cookie_header(request.url, context, debug_ ? &held_back : nullptr);
+    if (!held_back.empty()) {
+        std::string names;
+        for (const auto& cookie : held_back) {
+            if (!names.empty()) {
+                names += ", ";
+            }
+            names.append(cookie.name).append(" (").append(to_string(cookie.same_site)).append(")");
+        }
+        logger.debug("Not sending cookies to: <{} {}> (SameSite, cross-site from {}): {}", request.method,
+                     request.url, excerpt(context.initiator_url), names);
+    }
     if (header.empty()) {
         co_return pass;
     }

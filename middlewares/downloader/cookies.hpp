@@ -21,10 +21,20 @@
 // Scrapy's redirect drops Request.cookies, so they reach a new host only
 // if the jar says so.
 //
+// SameSite is enforced as browsers do (see <trawl/cookie_jar.hpp>): the
+// request's site for cookies is the page that caused it, meta "referer"
+// (set by the links and crawl spiders) or else the Referer header; with
+// neither (a start request) the request is same-site. Strict cookies are
+// held back on cross-site requests, Lax ones (and ones without SameSite,
+// after two minutes) on cross-site POSTs; SameSite=None without Secure
+// is refused when set.
+//
 // Settings: COOKIES_ENABLED (false: NotConfigured), COOKIES_DEBUG (log
 // "Sending cookies to: <GET url>" / "Received cookies from: <200 url>"
-// with the fields, at DEBUG).
-// Meta read: cookiejar (any JSON value: one jar per distinct value; absent
+// with the fields, and "Not sending cookies to: <GET url> (SameSite, ...)"
+// with the names held back, at DEBUG), COOKIES_ENFORCE_SAMESITE (default
+// true; false sends every matching cookie, as RFC 6265 and Scrapy do).
+// Meta read: referer, cookiejar (any JSON value: one jar per distinct value; absent
 // or null is the default jar), cookies, dont_merge_cookies (neither sends
 // nor stores; the request's own Cookie header is left alone).
 // A Set-Cookie field that is malformed or too large is logged as a warning
@@ -50,7 +60,7 @@ class CookiesMiddleware final : public DownloaderMiddleware {
 public:
     /// Throws NotConfigured when COOKIES_ENABLED is false.
     static std::unique_ptr<CookiesMiddleware> from_crawler(Crawler& crawler);
-    explicit CookiesMiddleware(bool debug);
+    explicit CookiesMiddleware(bool debug, bool enforce_same_site = true);
 
     HookSet hooks() const override { return Hook::request | Hook::response; }
     boost::asio::awaitable<RequestAction> process_request(Request& request) override;
@@ -69,6 +79,7 @@ private:
     void merge_request_cookies(const Request& request, CookieJar& jar) const;
 
     bool debug_;
+    bool enforce_same_site_;
     CookieJar::WallClock clock_;
     CookieJar default_jar_;
     std::unordered_map<std::string, CookieJar> jars_;  // by the serialised meta value

@@ -1,6 +1,8 @@
 // The cookies middleware in real crawls against the test server: a login
 // flow, separate cookie jars, a cookie set by a redirect, dont_merge_cookies
-// and COOKIES_ENABLED false. /echo answers with the headers it received.
+// and COOKIES_ENABLED false, SameSite across two sites (127.0.0.1 and
+// localhost: different hosts of one server). /echo answers with the
+// headers it received.
 
 #include "support/test_server.hpp"
 
@@ -17,7 +19,8 @@ namespace trawl::testing {
 namespace {
 
 // Requests its start requests; a response to a request with meta "then"
-// follows that URL, carrying the meta named in "carry"; an /echo response
+// follows that URL, carrying the meta named in "carry" (which may hold a
+// "then" and "carry" of its own, for longer chains); an /echo response
 // records the Cookie header the server got under the request's meta "tag"
 // ("<none>" when there was none).
 class CookieSpider final : public Spider {
@@ -168,6 +171,41 @@ TEST(CookiesMiddlewareIntegration, CookiesEnabledFalseSendsNone)
     auto seen = crawl({chain(server.url("/set-cookie?session=abc"), "/echo", "next", meta)},
                       quiet({{"COOKIES_ENABLED", false}}));
     EXPECT_EQ(seen["next"], "<none>");
+}
+
+TEST(CookiesMiddlewareIntegration, AStrictLoginCookieIsSentOnItsSiteOnly)
+{
+    TestServerOptions options;
+    auto html = [](std::string body) {
+        TestFile file;
+        file.content_type = "text/html";
+        file.body = std::move(body);
+        return file;
+    };
+    options.files["/account"] = html("<p>your account</p>");
+    options.files["/elsewhere"] = html("<a href='{base_url}/echo'>a link to the shop</a>");
+    TestServer server{options};
+    const auto port = std::to_string(server.port());
+    const std::string site = "http://127.0.0.1:" + port;
+    const std::string other_site = "http://localhost:" + port;
+    // The login form's answer sets a Strict session cookie and redirects
+    // to the account page; from there a same-site link.
+    auto login = chain(site + "/set-cookie-redirect?to=/account&sid=abc%3B%20SameSite%3DStrict", "/echo?same", "same");
+    // In a second session: the same login (plus a Lax cookie), then a page
+    // of another site links back to the first. The referer middleware's
+    // Referer header names the other site's page.
+    boost::json::object back{{"cookiejar", 2},
+                             {"then", site + "/echo?cross"},
+                             {"carry", boost::json::object{{"tag", "cross"}, {"cookiejar", 2}}}};
+    Request second{site + "/set-cookie?sid=abc%3B%20SameSite%3DStrict&pref=x%3B%20SameSite%3DLax"};
+    second.meta = {{"cookiejar", 2}, {"then", other_site + "/elsewhere"}, {"carry", std::move(back)}};
+    auto seen = crawl({login, second}, quiet({{"COOKIES_DEBUG", true}}));
+    EXPECT_EQ(seen["same"], "sid=abc");
+    EXPECT_EQ(seen["cross"], "pref=x");
+
+    // With COOKIES_ENFORCE_SAMESITE false, the Strict cookie goes too.
+    seen = crawl({second}, quiet({{"COOKIES_ENFORCE_SAMESITE", false}}));
+    EXPECT_EQ(seen["cross"], "sid=abc; pref=x");
 }
 
 } // namespace

@@ -15,9 +15,31 @@
 // - at most 180 cookies per domain and 3000 in all (Limits): past either,
 //   expired cookies go first, then the least recently used ones (§5.3);
 // - Secure cookies go over https and wss only (no localhost exception);
-//   SameSite is parsed and kept but not enforced (a crawler has no
-//   "site for cookies"); a Secure cookie from http is accepted (RFC 6265;
-//   6265bis refuses it).
+//   a Secure cookie from http is accepted (RFC 6265; 6265bis refuses it).
+//
+// SameSite (6265bis draft 13+, §5.8.3 and §5.7.4) is enforced when the
+// jar's same_site_enforced() is on (the default), with browser rules:
+// - a request's "site for cookies" comes from CookieRequestContext: the
+//   URL of the page that caused it. Two URLs are same-site when their
+//   schemes (ws as http, wss as https: "schemeful same-site") and their
+//   registrable domains (libpsl; the host itself for an IP address or a
+//   public suffix such as github.io) are equal. No initiator (a start
+//   request, a user typing the URL) is same-site.
+// - Strict cookies go on same-site requests only. Lax ones also on a
+//   cross-site top-level navigation with a safe method (GET, HEAD).
+// - A cookie with no valid SameSite is Lax, as in Chrome (6265bis
+//   "Lax-by-default"), with Chrome's "Lax-allowing-unsafe" exception: for
+//   two minutes after its creation it also goes on a cross-site top-level
+//   POST (or other unsafe method), which keeps cross-site login forms
+//   that set and post a cookie at once working.
+// - None goes everywhere, but a SameSite=None cookie without Secure is
+//   refused when set (CookieStatus::same_site_none_insecure), as browsers
+//   and 6265bis do.
+// - Cookies a cross-site response sets are kept: 6265bis ignores Strict
+//   and Lax ones only from a non-navigational response, and every request
+//   a crawler makes is a navigation.
+// With enforcement off, every matching cookie is sent whatever the
+// context and None without Secure is accepted (RFC 6265 behaviour).
 // Nothing here throws on network input.
 //
 // Threads: a CookieJar is not synchronised; use one from one thread at a
@@ -104,7 +126,24 @@ enum class CookieStatus {
     no_host,          ///< the request URL has no host (file:, data:)
     domain_mismatch,  ///< Domain does not domain-match the request host
     public_suffix,    ///< Domain is a public suffix other than the request host
+    same_site_none_insecure,  ///< SameSite=None without Secure (when SameSite is enforced)
 };
+
+/// What SameSite needs to know of a request (6265bis §5.8.3).
+struct CookieRequestContext {
+    /// The URL of the page that caused the request (its referrer); empty:
+    /// none, a same-site request.
+    std::string_view initiator_url;
+    /// The request method; GET and HEAD are the safe ones (case-sensitive,
+    /// as HTTP methods are).
+    std::string_view method = "GET";
+    /// A top-level navigation: every crawler request is one (a crawler has
+    /// no frames nor subresources), which lets Lax cookies go cross-site.
+    bool top_level = true;
+};
+
+/// "Strict", "Lax", "None" or "unset".
+std::string_view to_string(SameSite same_site) noexcept;
 
 /// "stored", "expired", "malformed", ...
 std::string_view to_string(CookieStatus status) noexcept;
@@ -148,6 +187,16 @@ public:
     /// Marks the cookies sent as used now (for eviction). Costs one check
     /// when the jar is empty.
     std::string cookie_header(std::string_view request_url);
+    /// The same for a request made in `context`: with SameSite enforced,
+    /// cookies its rules hold back are left out, and appended to
+    /// `held_back` when it is given (for a debug line).
+    std::string cookie_header(std::string_view request_url, const CookieRequestContext& context,
+                              std::vector<Cookie>* held_back = nullptr);
+
+    /// On by default; off sends every matching cookie whatever the context
+    /// and accepts SameSite=None without Secure.
+    void set_same_site_enforced(bool enforced) noexcept;
+    bool same_site_enforced() const noexcept;
 
     /// Every stored cookie, expired ones included until they are purged, in
     /// no particular order.

@@ -71,6 +71,18 @@ std::string_view to_string(CookieStatus status) noexcept
     case CookieStatus::no_host: return "no_host";
     case CookieStatus::domain_mismatch: return "domain_mismatch";
     case CookieStatus::public_suffix: return "public_suffix";
+    case CookieStatus::same_site_none_insecure: return "same_site_none_insecure";
+    }
+    return "unknown";
+}
+
+std::string_view to_string(SameSite same_site) noexcept
+{
+    switch (same_site) {
+    case SameSite::unset: return "unset";
+    case SameSite::none: return "None";
+    case SameSite::lax: return "Lax";
+    case SameSite::strict: return "Strict";
     }
     return "unknown";
 }
@@ -81,6 +93,7 @@ struct CookieJar::Store {
     std::unordered_map<std::string, std::vector<Entry>, StringHash, std::equal_to<>> buckets;  // by Cookie::domain
     std::size_t count = 0;
     std::uint64_t sequence = 0;
+    bool enforce_same_site = true;
 
     std::chrono::system_clock::time_point now() const
     {
@@ -160,6 +173,10 @@ CookieJar& CookieJar::operator=(CookieJar&&) noexcept = default;
 
 void CookieJar::set_clock(WallClock clock) { store_->clock = std::move(clock); }
 
+void CookieJar::set_same_site_enforced(bool enforced) noexcept { store_->enforce_same_site = enforced; }
+
+bool CookieJar::same_site_enforced() const noexcept { return store_->enforce_same_site; }
+
 std::size_t CookieJar::size() const noexcept { return store_ ? store_->count : 0; }
 
 void CookieJar::clear() noexcept
@@ -204,6 +221,10 @@ CookieStatus CookieJar::set_cookie(std::string_view request_url, SetCookie parse
         return CookieStatus::no_host;
     }
     auto& store = *store_;
+    // 6265bis §5.7 step 18: a cross-site cookie must be Secure.
+    if (store.enforce_same_site && parsed.same_site == SameSite::none && !parsed.secure) {
+        return CookieStatus::same_site_none_insecure;
+    }
     const auto now = store.now();
     const auto now_seconds = std::chrono::floor<std::chrono::seconds>(now);
 
@@ -287,6 +308,12 @@ CookieStatus CookieJar::set_cookie(std::string_view request_url, SetCookie parse
 
 std::string CookieJar::cookie_header(std::string_view request_url)
 {
+    return cookie_header(request_url, CookieRequestContext{});
+}
+
+std::string CookieJar::cookie_header(std::string_view request_url, const CookieRequestContext& context,
+                                     std::vector<Cookie>* held_back)
+{
     auto& store = *store_;
     if (store.count == 0) {
         return {};
@@ -297,6 +324,23 @@ std::string CookieJar::cookie_header(std::string_view request_url)
     }
     const auto now = store.now();
     const auto now_seconds = std::chrono::floor<std::chrono::seconds>(now);
+
+    // 6265bis §5.8.3 step 1.2: whether SameSite can hold a cookie back at
+    // all, and if so which ones.
+    const bool cross_site =
+        store.enforce_same_site && !context.initiator_url.empty() && !detail::is_same_site(*target, context.initiator_url);
+    const bool safe_method = context.method == "GET" || context.method == "HEAD";
+    // Chrome's Lax-allowing-unsafe window for cookies with no SameSite.
+    constexpr auto unsafe_window = std::chrono::minutes{2};
+    auto held = [&](const Cookie& c) {
+        switch (c.same_site) {
+        case SameSite::none: return false;
+        case SameSite::strict: return true;
+        case SameSite::lax: return !context.top_level || !safe_method;
+        case SameSite::unset: return !context.top_level || (!safe_method && now - c.creation > unsafe_window);
+        }
+        return true;
+    };
 
     std::vector<Entry*> matches;
     // The host, then each parent domain ("b.example.com", "example.com",
@@ -311,6 +355,12 @@ std::string CookieJar::cookie_header(std::string_view request_url)
                 const auto& c = entry.cookie;
                 if ((c.host_only && !is_host) || (c.secure && !target->secure) ||
                     !detail::path_match(target->path, c.path)) {
+                    continue;
+                }
+                if (cross_site && held(c)) {
+                    if (held_back) {
+                        held_back->push_back(c);
+                    }
                     continue;
                 }
                 matches.push_back(&entry);

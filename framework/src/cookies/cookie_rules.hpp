@@ -51,4 +51,26 @@ bool path_match(std::string_view request_path, std::string_view cookie_path) noe
 /// a public suffix, private section included.
 bool is_public_suffix(const std::string& domain);
 
+/// The registrable domain of `host` (lower case, A-labels) by libpsl's
+/// built-in list, private section included ("user.github.io" for
+/// "a.user.github.io"); `host` itself when it has none (a public suffix,
+/// "localhost", or a libpsl without its list).
+std::string registrable_domain(const std::string& host);
+
+/// A request's or initiator's "site" for schemeful same-site (6265bis
+/// §5.2): the scheme (ws as http, wss as https) and the registrable domain
+/// (an IP address stands for itself).
+struct CookieSite {
+    std::string scheme;
+    std::string domain;
+    bool operator==(const CookieSite&) const = default;
+};
+
+CookieSite cookie_site(const CookieTarget& target);
+
+/// True when the request to `target` is same-site for `initiator_url`:
+/// empty, or a URL whose site equals the target's. An initiator with no
+/// host (about:blank, data:) is an opaque origin: cross-site.
+bool is_same_site(const CookieTarget& target, std::string_view initiator_url);
+
 } // namespace trawl::detail

@@ -22,4 +22,16 @@ bool is_public_suffix(const std::string& domain)
     return psl_is_public_suffix2(list, domain.c_str(), PSL_TYPE_ANY) != 0;
 }
 
+std::string registrable_domain(const std::string& host)
+{
+    static const psl_ctx_t* const list = psl_builtin();
+    if (list == nullptr) {
+        return host;
+    }
+    // libpsl returns a pointer into `host`, or null when it is not
+    // registrable (a suffix itself).
+    const char* const found = psl_registrable_domain(list, host.c_str());
+    return found == nullptr ? host : std::string(found);
+}
+
 } // namespace trawl::detail

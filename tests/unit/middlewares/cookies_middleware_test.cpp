@@ -364,5 +364,80 @@ TEST(CookiesMiddlewareTest, GarbageSetCookieIsIgnoredAndTheOtherCookiesKept)
     EXPECT_EQ(send(*mw, "http://example.com/"), "first=1; attr=1; odd=2; last=3");
 }
 
+// SameSite: the site for cookies is meta "referer", else the Referer
+// header, else none (same-site).
+TEST(CookiesMiddlewareTest, StrictCookiesAreHeldBackOnCrossSiteRequests)
+{
+    auto crawler = make_crawler();
+    auto mw = make_middleware(*crawler);
+    Request login{"https://shop.example.com/login", "POST"};
+    receive(*mw, login, {"s=1; SameSite=Strict", "l=2; SameSite=Lax", "n=3; SameSite=None; Secure"});
+
+    EXPECT_EQ(send(*mw, "https://shop.example.com/"), "s=1; l=2; n=3");  // a start request
+    EXPECT_EQ(send(*mw, "https://shop.example.com/", R"({"referer": "https://www.example.com/"})"), "s=1; l=2; n=3");
+    EXPECT_EQ(send(*mw, "https://shop.example.com/", R"({"referer": "https://evil.example.org/"})"), "l=2; n=3");
+    // Schemeful: the http page of the same site is another site.
+    EXPECT_EQ(send(*mw, "https://shop.example.com/", R"({"referer": "http://shop.example.com/"})"), "l=2; n=3");
+
+    Request by_header{"https://shop.example.com/"};
+    by_header.headers.set("Referer", "https://evil.example.org/page");
+    EXPECT_EQ(send(*mw, by_header), "l=2; n=3");
+    // meta "referer" wins over the header.
+    Request both{"https://shop.example.com/"};
+    both.headers.set("Referer", "https://evil.example.org/page");
+    both.meta["referer"] = "https://shop.example.com/home";
+    EXPECT_EQ(send(*mw, both), "s=1; l=2; n=3");
+
+    Request cross_post{"https://shop.example.com/buy", "POST"};
+    cross_post.meta["referer"] = "https://evil.example.org/";
+    EXPECT_EQ(send(*mw, cross_post), "n=3");
+    Request same_post{"https://shop.example.com/buy", "POST"};
+    same_post.meta["referer"] = "https://shop.example.com/cart";
+    EXPECT_EQ(send(*mw, same_post), "s=1; l=2; n=3");
+}
+
+TEST(CookiesMiddlewareTest, DebugSaysWhichCookiesSameSiteHeldBack)
+{
+    LogCapture log;
+    auto crawler = make_crawler({{"COOKIES_DEBUG", true}});
+    auto mw = make_middleware(*crawler);
+    Request login{"https://shop.example.com/login"};
+    receive(*mw, login, {"s=1; SameSite=Strict", "t=2; SameSite=Strict"});
+    EXPECT_EQ(send(*mw, "https://shop.example.com/", R"({"referer": "https://evil.example.org/"})"), "");
+    EXPECT_EQ(log.count("Not sending cookies to: <GET https://shop.example.com/> (SameSite, cross-site from "
+                        "https://evil.example.org/): s (Strict), t (Strict)",
+                        spdlog::level::debug),
+              1u);
+    EXPECT_EQ(log.count("Sending cookies to:"), 0u);
+}
+
+TEST(CookiesMiddlewareTest, SameSiteNoneWithoutSecureIsRefused)
+{
+    LogCapture log;
+    auto crawler = make_crawler();
+    auto mw = make_middleware(*crawler);
+    Request request{"https://example.com/"};
+    receive(*mw, request, {"a=1; SameSite=None", "b=2; SameSite=None; Secure"});
+    EXPECT_EQ(log.count("(same_site_none_insecure): a=1; SameSite=None", spdlog::level::debug), 1u);
+    EXPECT_EQ(send(*mw, "https://example.com/"), "b=2");
+}
+
+TEST(CookiesMiddlewareTest, EnforceSameSiteFalseSendsEveryMatchingCookie)
+{
+    auto crawler = make_crawler({{"COOKIES_ENFORCE_SAMESITE", false}});
+    auto mw = make_middleware(*crawler);
+    Request request{"https://example.com/"};
+    receive(*mw, request, {"a=1; SameSite=None", "s=2; SameSite=Strict"});
+    Request cross{"https://example.com/", "POST"};
+    cross.meta["referer"] = "https://evil.example.org/";
+    EXPECT_EQ(send(*mw, cross), "a=1; s=2");
+    // Jars made later (meta "cookiejar") follow the setting too.
+    Request other{"https://example.com/"};
+    other.meta["cookiejar"] = "second";
+    receive(*mw, other, {"s=3; SameSite=Strict"});
+    other.meta["referer"] = "https://evil.example.org/";
+    EXPECT_EQ(send(*mw, other), "s=3");
+}
+
 } // namespace
 } // namespace trawl::test
