@@ -1,4 +1,5 @@
 #include "downloader/http_auth.hpp"
+#include "downloader/ascii_case.hpp"
 
 #include "downloader/url_origin.hpp"
 
@@ -14,15 +15,6 @@ namespace trawl::middlewares {
 namespace {
 
 const Logger logger{"trawl.downloadermiddlewares.httpauth"};
-
-std::string lower(std::string_view s)
-{
-    std::string out(s);
-    for (auto& c : out) {
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    }
-    return out;
-}
 
 // The spider argument `argument` if the spider has it, else the setting
 // `setting` if it is a string; nullopt if neither.

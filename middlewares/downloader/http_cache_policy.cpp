@@ -1,4 +1,5 @@
 #include "downloader/http_cache_policy.hpp"
+#include "downloader/ascii_case.hpp"
 
 #include <trawl/settings.hpp>
 
@@ -10,17 +11,6 @@
 namespace trawl::middlewares {
 
 namespace {
-
-std::string lower(std::string_view s)
-{
-    std::string out(s);
-    for (auto& c : out) {
-        if (c >= 'A' && c <= 'Z') {
-            c = static_cast<char>(c + ('a' - 'A'));
-        }
-    }
-    return out;
-}
 
 std::vector<std::string> lower_list(std::vector<std::string> list)
 {

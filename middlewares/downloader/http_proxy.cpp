@@ -1,4 +1,5 @@
 #include "downloader/http_proxy.hpp"
+#include "downloader/ascii_case.hpp"
 
 #include "downloader/url_origin.hpp"
 
@@ -15,15 +16,6 @@
 namespace trawl::middlewares {
 
 namespace {
-
-std::string lower(std::string_view s)
-{
-    std::string out(s);
-    for (auto& c : out) {
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    }
-    return out;
-}
 
 std::string_view trim(std::string_view s)
 {

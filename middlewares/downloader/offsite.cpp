@@ -1,4 +1,5 @@
 #include "downloader/offsite.hpp"
+#include "downloader/ascii_case.hpp"
 
 #include "downloader/meta_values.hpp"
 #include "downloader/url_origin.hpp"
@@ -41,14 +42,6 @@ bool ends_with_port(std::string_view s)
     }
     return std::all_of(s.begin() + static_cast<std::ptrdiff_t>(colon) + 1, s.end(),
                        [](char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; });
-}
-
-std::string lower(std::string_view s)
-{
-    std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); });
-    return out;
 }
 
 } // namespace

@@ -1,19 +1,11 @@
 #include "downloader/url_origin.hpp"
+#include "downloader/ascii_case.hpp"
 
 #include <cctype>
 
 namespace trawl::middlewares {
 
 namespace {
-
-std::string lower(std::string_view s)
-{
-    std::string out(s);
-    for (auto& c : out) {
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    }
-    return out;
-}
 
 bool is_scheme(std::string_view s)
 {

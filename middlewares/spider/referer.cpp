@@ -1,4 +1,5 @@
 #include "spider/referer.hpp"
+#include "downloader/ascii_case.hpp"
 
 #include <trawl/crawler.hpp>
 #include <trawl/log.hpp>
@@ -27,15 +28,6 @@ constexpr std::array<std::pair<std::string_view, ReferrerPolicy>, 10> policy_nam
     // The spec's empty string policy.
     {"", ReferrerPolicy::no_referrer_when_downgrade},
 }};
-
-std::string lower(std::string_view s)
-{
-    std::string out(s);
-    for (auto& c : out) {
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    }
-    return out;
-}
 
 std::string_view trimmed(std::string_view s)
 {
