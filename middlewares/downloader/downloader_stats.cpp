@@ -1,4 +1,5 @@
 #include "downloader/downloader_stats.hpp"
+#include "downloader/ascii_case.hpp"
 
 #include "downloader/error_names.hpp"
 #include "downloader/http_status.hpp"
@@ -8,7 +9,8 @@
 
 #include <fmt/format.h>
 
-#include <set>
+#include <algorithm>
+#include <array>
 #include <string>
 
 namespace trawl::middlewares {
@@ -22,7 +24,7 @@ std::size_t request_target_size(std::string_view url)
     url = url.substr(0, url.find('#'));
     if (auto scheme_end = url.find("://"); scheme_end != std::string_view::npos) {
         auto rest = url.substr(scheme_end + 3);
-        auto path_start = rest.find_first_of("/?");
+        auto path_start = find_any<'/', '?'>(rest);
         rest = path_start == std::string_view::npos ? std::string_view{} : rest.substr(path_start);
         // Scrapy supplies "/" for an empty path, also before a query.
         return rest.starts_with("/") ? rest.size() : 1 + rest.size();
@@ -70,24 +72,50 @@ std::size_t DownloaderStats::response_size(const Response& response)
 {
     // Scrapy: body + header fields (": " between name and each value, CRLF
     // between names) + status line (reason + 15) + 4.
+    // Distinct names counted without a set: a response has a few dozen
+    // fields at most, and this runs for every response.
     std::size_t fields = 0;
-    std::set<std::string, std::less<>> names;
-    for (const auto& [name, value] : response.headers()) {
+    std::size_t names = 0;
+    const auto& headers = response.headers();
+    for (auto it = headers.begin(); it != headers.end(); ++it) {
+        const auto& [name, value] = *it;
         fields += 2 + name.size() + value.size();
-        std::string lower;
-        for (char c : name) {
-            lower.push_back(static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c));
+        bool seen = false;
+        for (auto earlier = headers.begin(); earlier != it && !seen; ++earlier) {
+            seen = iequals(earlier->first, name);
         }
-        names.insert(std::move(lower));
+        names += seen ? 0 : 1;
     }
-    const std::size_t separators = names.empty() ? 0 : 2 * (names.size() - 1);
+    const std::size_t separators = names == 0 ? 0 : 2 * (names - 1);
     return response.body().size() + fields + separators + reason_phrase(response.status()).size() + 15 + 4;
 }
+
+namespace {
+
+// A stats key with one variable part, formatted on the stack: these run
+// for every request and response, and the key only needs a string once,
+// when the stats first see it.
+class StatKey {
+public:
+    template <class T>
+    StatKey(std::string_view prefix, const T& suffix)
+    {
+        const auto end = fmt::format_to_n(buffer_.data(), buffer_.size(), "{}{}", prefix, suffix);
+        size_ = std::min(end.size, buffer_.size());
+    }
+    operator std::string_view() const noexcept { return {buffer_.data(), size_}; }
+
+private:
+    std::array<char, 96> buffer_;
+    std::size_t size_;
+};
+
+} // namespace
 
 boost::asio::awaitable<RequestAction> DownloaderStats::process_request(Request& request)
 {
     stats_.inc_value("downloader/request_count");
-    stats_.inc_value(fmt::format("downloader/request_method_count/{}", request.method));
+    stats_.inc_value(StatKey{"downloader/request_method_count/", request.method});
     stats_.inc_value("downloader/request_bytes", static_cast<std::int64_t>(request_size(request)));
     RequestAction pass = Continue{};
     co_return pass;
@@ -96,7 +124,7 @@ boost::asio::awaitable<RequestAction> DownloaderStats::process_request(Request& 
 boost::asio::awaitable<ResponseAction> DownloaderStats::process_response(const Request&, Response response)
 {
     stats_.inc_value("downloader/response_count");
-    stats_.inc_value(fmt::format("downloader/response_status_count/{}", response.status()));
+    stats_.inc_value(StatKey{"downloader/response_status_count/", response.status()});
     stats_.inc_value("downloader/response_bytes", static_cast<std::int64_t>(response_size(response)));
     co_return response;
 }

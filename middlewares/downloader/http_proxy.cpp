@@ -174,6 +174,13 @@ boost::asio::awaitable<RequestAction> HttpProxyMiddleware::process_request(Reque
 {
     RequestAction pass = Continue{};
     auto& meta = request.meta;
+    if (proxies_.empty() && !meta.contains("proxy") && !meta.contains("_scheme_proxy") &&
+        !meta.contains("_auth_proxy")) {
+        // No proxy from anywhere (the usual case, checked for every
+        // request): all the rules below come down to this.
+        request.headers.erase("Proxy-Authorization");
+        co_return pass;
+    }
     const auto origin = url_origin(request.url);
 
     // A proxy chosen from the environment for another scheme (the request

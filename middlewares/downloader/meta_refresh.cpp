@@ -328,18 +328,54 @@ std::optional<MetaRefresh> match_content_first(std::string_view text, std::size_
     return std::nullopt;
 }
 
+// The length in bytes of the first `characters` characters of UTF-8
+// `text` (w3lib reads the first 4096 characters, not bytes).
+std::size_t utf8_prefix_bytes(std::string_view text, std::size_t characters)
+{
+    std::size_t at = 0;
+    for (; at < text.size(); ++at) {
+        const bool starts_character = (static_cast<unsigned char>(text[at]) & 0xC0) != 0x80;
+        if (starts_character && characters-- == 0) {
+            break;
+        }
+    }
+    return at;
+}
+
+// Whether the first head_size bytes of `body` are plain ASCII (no NUL,
+// no ESC of the ISO-2022 encodings, nothing above 0x7F): then they are its
+// first head_size characters in every ASCII-compatible encoding.
+bool plain_ascii_head(std::string_view body)
+{
+    if (body.size() < head_size) {
+        return false;
+    }
+    // A fixed count and no early exit: the compiler vectorises this.
+    unsigned char bits = 0;
+    for (std::size_t i = 0; i < head_size; ++i) {
+        bits |= static_cast<unsigned char>(body[i]);
+    }
+    const auto head = body.substr(0, head_size);
+    return (bits & 0x80) == 0 && head.find('\0') == std::string_view::npos &&
+           head.find('\x1B') == std::string_view::npos;
+}
+
 // A cheap look at the raw bytes before decoding the body: in every
 // ASCII-compatible encoding "<meta" and "refresh" are those bytes, and the
-// first 4096 characters lie within the first 4 x 4096 bytes. Nearly every
-// page has a <meta> tag, few a refresh, so a <meta> tag must hold the word
-// (one spelt with character references, which w3lib would decode, is not
-// seen).
+// first head_size characters lie within the first 4 x head_size bytes
+// (within head_size when those are plain ASCII). Nearly every page has a
+// <meta> tag, few a refresh, so a <meta> tag must hold the word (one spelt
+// with character references, which w3lib would decode, is not seen).
 // A NUL means UTF-16 or UTF-32: decode to be sure.
 bool may_hold_meta(std::string_view body)
 {
-    body = body.substr(0, std::min(body.size(), 4 * head_size));
-    if (body.find('\0') != std::string_view::npos) {
-        return true;
+    if (plain_ascii_head(body)) {
+        body = body.substr(0, head_size);
+    } else {
+        body = body.substr(0, std::min(body.size(), 4 * head_size));
+        if (body.find('\0') != std::string_view::npos) {
+            return true;
+        }
     }
     for (auto meta = ifind(body, "<meta", 0); meta != std::string_view::npos; meta = ifind(body, "<meta", meta + 5)) {
         const auto end = body.find('>', meta);
@@ -395,9 +431,7 @@ boost::asio::awaitable<ResponseAction> MetaRefreshMiddleware::process_response(c
         co_return response;
     }
     auto text = response.text();
-    if (text.size() > head_size) {
-        text = text.substr(0, head_size);
-    }
+    text = text.substr(0, utf8_prefix_bytes(text, head_size));
     auto refresh = find_meta_refresh(text, options_.ignore_tags);
     if (!refresh || refresh->interval >= options_.max_delay) {
         co_return response;

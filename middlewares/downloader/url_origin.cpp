@@ -1,7 +1,6 @@
 #include "downloader/url_origin.hpp"
 #include "downloader/ascii_case.hpp"
 
-#include <cctype>
 
 namespace trawl::middlewares {
 
@@ -9,11 +8,11 @@ namespace {
 
 bool is_scheme(std::string_view s)
 {
-    if (s.empty() || !std::isalpha(static_cast<unsigned char>(s.front()))) {
+    if (s.empty() || !is_ascii_alpha(s.front())) {
         return false;
     }
     for (char c : s) {
-        if (!std::isalnum(static_cast<unsigned char>(c)) && c != '+' && c != '-' && c != '.') {
+        if (!is_ascii_alnum(c) && c != '+' && c != '-' && c != '.') {
             return false;
         }
     }
@@ -40,7 +39,7 @@ UrlOrigin url_origin(std::string_view url)
         return origin;
     }
     url.remove_prefix(2);
-    auto authority = url.substr(0, url.find_first_of("/?#\\"));
+    auto authority = url.substr(0, find_any<'/', '?', '#', '\\'>(url));
     if (auto at = authority.rfind('@'); at != std::string_view::npos) {
         authority.remove_prefix(at + 1);
     }

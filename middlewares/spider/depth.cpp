@@ -35,7 +35,10 @@ std::exception_ptr DepthMiddleware::process_spider_input(const Response& respons
 
 void DepthMiddleware::process_spider_output(const Response& response, std::vector<Output>& output)
 {
+    // Every request of one batch has the same depth: the stats (a lock
+    // each) are updated once per batch, not once per request.
     const auto depth = meta_int(response.request().meta, "depth").value_or(0) + 1;
+    std::int64_t kept = 0;
     std::erase_if(output, [&](Output& element) {
         auto* request = std::get_if<Request>(&element);
         if (!request) {
@@ -49,12 +52,16 @@ void DepthMiddleware::process_spider_output(const Response& response, std::vecto
             logger.debug("Ignoring link (depth > {}): {}", options_.max_depth, request->url);
             return true;
         }
-        if (options_.verbose_stats) {
-            stats_.inc_value(fmt::format("request_depth_count/{}", depth));
-        }
-        stats_.max_value("request_depth_max", static_cast<double>(depth));
+        ++kept;
         return false;
     });
+    if (kept == 0) {
+        return;
+    }
+    if (options_.verbose_stats) {
+        stats_.inc_value(fmt::format("request_depth_count/{}", depth), kept);
+    }
+    stats_.max_value("request_depth_max", static_cast<double>(depth));
 }
 
 } // namespace trawl::middlewares

@@ -68,7 +68,7 @@ UrlParts split_url(std::string_view url)
     if (url.starts_with("//")) {
         parts.has_authority = true;
         url.remove_prefix(2);
-        const auto end = url.find_first_of("/?#");
+        const auto end = find_any<'/', '?', '#'>(url);
         parts.netloc = url.substr(0, end);
         url.remove_prefix(end == std::string_view::npos ? url.size() : end);
     }
@@ -120,35 +120,107 @@ std::optional<std::string> strip_url(std::string_view url, bool origin_only)
     return out;
 }
 
-std::optional<std::string> origin(std::string_view url) { return strip_url(url, true); }
-
-bool tls_protected(std::string_view url)
+// The scheme of `url`, lower case, or "" when it has none.
+std::string url_scheme(std::string_view url)
 {
-    const auto scheme = split_url(url).scheme;
-    return scheme == "https" || scheme == "ftps";
-}
-
-bool potentially_trustworthy(std::string_view url) { return split_url(url).scheme != "data" && tls_protected(url); }
-
-// Pages whose URL never becomes a referrer.
-bool sends_nothing(ReferrerPolicy policy, std::string_view url)
-{
-    const auto scheme = split_url(url).scheme;
-    if (scheme == "about" || scheme == "blob" || scheme == "data" || scheme == "filesystem") {
-        return true;
+    url = trimmed(url);
+    const auto colon = url.find(':');
+    if (colon == std::string_view::npos || colon == 0 || std::isalpha(static_cast<unsigned char>(url.front())) == 0) {
+        return {};
     }
-    return policy == ReferrerPolicy::scrapy_default && (scheme == "file" || scheme == "s3");
+    const auto scheme = url.substr(0, colon);
+    for (char c : scheme) {
+        if (std::isalnum(static_cast<unsigned char>(c)) == 0 && c != '+' && c != '-' && c != '.') {
+            return {};
+        }
+    }
+    return lower(scheme);
 }
 
-std::optional<std::string> stripped_referrer(ReferrerPolicy policy, std::string_view url)
-{
-    return sends_nothing(policy, url) ? std::nullopt : strip_url(url, false);
-}
+bool tls_scheme(std::string_view scheme) { return scheme == "https" || scheme == "ftps"; }
 
-std::optional<std::string> origin_referrer(ReferrerPolicy policy, std::string_view url)
-{
-    return sends_nothing(policy, url) ? std::nullopt : origin(url);
-}
+// The page side of a referrer: what every policy needs of the page's URL,
+// worked out once for all the requests a callback yields from it (a page
+// of links yields dozens; splitting its URL for each was most of this
+// middleware's cost).
+class ReferrerSource {
+public:
+    explicit ReferrerSource(std::string_view url) : url_(url)
+    {
+        const auto scheme = url_scheme(url);
+        tls_ = tls_scheme(scheme);
+        local_ = scheme == "about" || scheme == "blob" || scheme == "data" || scheme == "filesystem";
+        file_or_s3_ = scheme == "file" || scheme == "s3";
+    }
+
+    std::optional<std::string> referrer(ReferrerPolicy policy, std::string_view request_url)
+    {
+        // A "potentially trustworthy" target is a TLS one here: data: and
+        // the other local schemes are never requested from a page.
+        const auto downgrade = [&] { return tls_ && !tls_scheme(url_scheme(request_url)); };
+        const auto same_origin = [&] { return origin() == strip_url(request_url, true); };
+        switch (policy) {
+        case ReferrerPolicy::no_referrer:
+            return std::nullopt;
+        case ReferrerPolicy::no_referrer_when_downgrade:
+        case ReferrerPolicy::scrapy_default:
+            return downgrade() ? std::nullopt : stripped_referrer(policy);
+        case ReferrerPolicy::same_origin:
+            return same_origin() ? stripped_referrer(policy) : std::nullopt;
+        case ReferrerPolicy::origin:
+            return origin_referrer(policy);
+        case ReferrerPolicy::strict_origin:
+            return downgrade() ? std::nullopt : origin_referrer(policy);
+        case ReferrerPolicy::origin_when_cross_origin:
+            // Scrapy returns the origin as it is here, so a data: page sends
+            // "data:/"; the spec sends nothing from local schemes.
+            return same_origin() ? stripped_referrer(policy) : origin_referrer(policy);
+        case ReferrerPolicy::strict_origin_when_cross_origin:
+            if (same_origin()) {
+                return stripped_referrer(policy);
+            }
+            return downgrade() ? std::nullopt : origin_referrer(policy);
+        case ReferrerPolicy::unsafe_url:
+            return stripped_referrer(policy);
+        }
+        return std::nullopt;
+    }
+
+private:
+    // Pages whose URL never becomes a referrer.
+    bool sends_nothing(ReferrerPolicy policy) const
+    {
+        return local_ || (policy == ReferrerPolicy::scrapy_default && file_or_s3_);
+    }
+    const std::optional<std::string>& origin()
+    {
+        if (!origin_) {
+            origin_ = strip_url(url_, true);
+        }
+        return *origin_;
+    }
+    std::optional<std::string> stripped_referrer(ReferrerPolicy policy)
+    {
+        if (sends_nothing(policy)) {
+            return std::nullopt;
+        }
+        if (!stripped_) {
+            stripped_ = strip_url(url_, false);
+        }
+        return *stripped_;
+    }
+    std::optional<std::string> origin_referrer(ReferrerPolicy policy)
+    {
+        return sends_nothing(policy) ? std::nullopt : origin();
+    }
+
+    std::string_view url_;
+    bool tls_ = false;
+    bool local_ = false;       // about:, blob:, data:, filesystem:
+    bool file_or_s3_ = false;  // sends nothing under scrapy-default
+    std::optional<std::optional<std::string>> origin_;
+    std::optional<std::optional<std::string>> stripped_;
+};
 
 // The last name in a Referrer-Policy header that trawl knows; `unknown`
 // gets the last name it does not, when none is known.
@@ -189,47 +261,7 @@ std::optional<ReferrerPolicy> parse_referrer_policy(std::string_view name)
 std::optional<std::string> referrer(ReferrerPolicy policy, std::string_view response_url,
                                     std::string_view request_url)
 {
-    switch (policy) {
-    case ReferrerPolicy::no_referrer:
-        return std::nullopt;
-    case ReferrerPolicy::no_referrer_when_downgrade:
-    case ReferrerPolicy::scrapy_default:
-        if (!tls_protected(response_url) || tls_protected(request_url)) {
-            return stripped_referrer(policy, response_url);
-        }
-        return std::nullopt;
-    case ReferrerPolicy::same_origin:
-        if (origin(response_url) == origin(request_url)) {
-            return stripped_referrer(policy, response_url);
-        }
-        return std::nullopt;
-    case ReferrerPolicy::origin:
-        return origin_referrer(policy, response_url);
-    case ReferrerPolicy::strict_origin:
-        if (!tls_protected(response_url) || potentially_trustworthy(request_url)) {
-            return origin_referrer(policy, response_url);
-        }
-        return std::nullopt;
-    case ReferrerPolicy::origin_when_cross_origin: {
-        if (origin(response_url) == origin(request_url)) {
-            return stripped_referrer(policy, response_url);
-        }
-        // Scrapy returns the origin as it is here, so a data: page sends
-        // "data:/"; the spec sends nothing from local schemes.
-        return origin_referrer(policy, response_url);
-    }
-    case ReferrerPolicy::strict_origin_when_cross_origin:
-        if (origin(response_url) == origin(request_url)) {
-            return stripped_referrer(policy, response_url);
-        }
-        if (!tls_protected(response_url) || potentially_trustworthy(request_url)) {
-            return origin_referrer(policy, response_url);
-        }
-        return std::nullopt;
-    case ReferrerPolicy::unsafe_url:
-        return stripped_referrer(policy, response_url);
-    }
-    return std::nullopt;
+    return ReferrerSource{response_url}.referrer(policy, request_url);
 }
 
 std::optional<std::string> referrer_after_redirect(ReferrerPolicy default_policy, std::string_view current,
@@ -282,19 +314,25 @@ void RefererMiddleware::warn_unknown(std::string_view name, std::string_view whe
     logger.warning("Could not load referrer policy '{}' ({}): using the default policy", name, where);
 }
 
-ReferrerPolicy RefererMiddleware::policy_for(const Response& response, const boost::json::object& meta)
+std::optional<ReferrerPolicy> RefererMiddleware::meta_policy(const boost::json::object& meta)
 {
-    if (const auto* name = meta.if_contains("referrer_policy"); name && !name->is_null()) {
-        if (name->is_string()) {
-            if (auto policy = parse_referrer_policy(name->get_string())) {
-                return *policy;
-            }
-            warn_unknown(name->get_string(), "meta referrer_policy");
-        } else {
-            warn_unknown("<not a string>", "meta referrer_policy");
-        }
-        return default_policy_;
+    const auto* name = meta.empty() ? nullptr : meta.if_contains("referrer_policy");
+    if (name == nullptr || name->is_null()) {
+        return std::nullopt;
     }
+    if (name->is_string()) {
+        if (auto policy = parse_referrer_policy(name->get_string())) {
+            return policy;
+        }
+        warn_unknown(name->get_string(), "meta referrer_policy");
+    } else {
+        warn_unknown("<not a string>", "meta referrer_policy");
+    }
+    return default_policy_;
+}
+
+ReferrerPolicy RefererMiddleware::response_policy(const Response& response)
+{
     if (auto header = response.headers().get("Referrer-Policy")) {
         std::string unknown;
         if (auto policy = parse_header(*header, unknown)) {
@@ -307,15 +345,29 @@ ReferrerPolicy RefererMiddleware::policy_for(const Response& response, const boo
     return default_policy_;
 }
 
+ReferrerPolicy RefererMiddleware::policy_for(const Response& response, const boost::json::object& meta)
+{
+    return meta_policy(meta).value_or(response_policy(response));
+}
+
 void RefererMiddleware::process_spider_output(const Response& response, std::vector<Output>& output)
 {
+    ReferrerSource source{response.url()};
+    std::optional<ReferrerPolicy> from_response;  // read once, when a request needs it
     for (auto& element : output) {
         auto* request = std::get_if<Request>(&element);
         if (request == nullptr || request->headers.contains("Referer")) {
             continue;
         }
-        if (auto value = referrer(policy_for(response, request->meta), response.url(), request->url)) {
-            request->headers.set("Referer", std::move(*value));
+        auto policy = meta_policy(request->meta);
+        if (!policy) {
+            if (!from_response) {
+                from_response = response_policy(response);
+            }
+            policy = from_response;
+        }
+        if (auto value = source.referrer(*policy, request->url)) {
+            request->headers.add("Referer", std::move(*value));  // it has none: checked above
         }
     }
 }

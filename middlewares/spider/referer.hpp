@@ -89,6 +89,10 @@ public:
     ReferrerPolicy policy_for(const Response& response, const boost::json::object& meta);
 
 private:
+    /// meta "referrer_policy" (the default for an unknown one), or nullopt.
+    std::optional<ReferrerPolicy> meta_policy(const boost::json::object& meta);
+    /// The response's Referrer-Policy header, or the default.
+    ReferrerPolicy response_policy(const Response& response);
     void warn_unknown(std::string_view name, std::string_view where);
 
     ReferrerPolicy default_policy_;

@@ -4,6 +4,7 @@
 // yield one.
 
 #include "core/ascii.hpp"
+#include "url/url_split.hpp"
 
 #include <trawl/url.hpp>
 
@@ -16,7 +17,7 @@ std::string url_host(std::string_view url)
         return {};
     }
     auto authority = url.substr(scheme_end + 3);
-    authority = authority.substr(0, authority.find_first_of("/?#"));
+    authority = authority.substr(0, detail::find_any<'/', '?', '#'>(authority));
     if (const auto at = authority.rfind('@'); at != std::string_view::npos) {
         authority.remove_prefix(at + 1);
     }

@@ -133,6 +133,13 @@ TEST(MetaRefreshTest, ResponsesThatAreNotFollowed)
     // Only the first 4096 characters are read, as Scrapy.
     EXPECT_TRUE(passes(request, html_page(request, "<html>" + std::string(4096, ' ') + page)));
     EXPECT_FALSE(passes(request, html_page(request, "<html>" + std::string(3000, ' ') + page)));
+    // Characters, not bytes: 3,000 two-byte characters put the tag past byte
+    // 4096 but within the first 4096 characters.
+    std::string wide;
+    for (int i = 0; i < 3000; ++i) {
+        wide += "\xC3\xA9";  // é in UTF-8
+    }
+    EXPECT_FALSE(passes(request, html_page(request, "<html>" + wide + page, "text/html; charset=utf-8")));
 }
 
 TEST(MetaRefreshTest, ReadsTheDecodedText)
