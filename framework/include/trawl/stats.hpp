@@ -7,10 +7,12 @@
 #include <boost/json/value.hpp>
 
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 namespace trawl {
 
@@ -30,8 +32,17 @@ public:
     void clear();
 
 private:
+    // Looked up by string_view without building a std::string: stats are
+    // bumped several times for every request and response.
+    struct KeyHash {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view key) const noexcept { return std::hash<std::string_view>{}(key); }
+    };
+    /// The value of `key`, null when it is new (the lock is held).
+    boost::json::value& slot(std::string_view key);
+
     mutable std::mutex mutex_;
-    boost::json::object values_;
+    std::unordered_map<std::string, boost::json::value, KeyHash, std::equal_to<>> values_;
 };
 
 } // namespace trawl

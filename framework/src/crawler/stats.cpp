@@ -12,10 +12,18 @@ double as_number(const boost::json::value& v)
 }
 } // namespace
 
+boost::json::value& Stats::slot(std::string_view key)
+{
+    if (auto it = values_.find(key); it != values_.end()) {
+        return it->second;
+    }
+    return values_.emplace(std::string(key), nullptr).first->second;
+}
+
 void Stats::inc_value(std::string_view key, std::int64_t count)
 {
     std::lock_guard lock{mutex_};
-    auto& value = values_[key];
+    auto& value = slot(key);
     if (value.is_int64()) {
         value.as_int64() += count;
     } else if (value.is_double()) {
@@ -28,22 +36,22 @@ void Stats::inc_value(std::string_view key, std::int64_t count)
 void Stats::inc_value(std::string_view key, double amount)
 {
     std::lock_guard lock{mutex_};
-    auto& value = values_[key];
+    auto& value = slot(key);
     value = as_number(value) + amount;
 }
 
 void Stats::set_value(std::string_view key, boost::json::value value)
 {
     std::lock_guard lock{mutex_};
-    values_[key] = std::move(value);
+    slot(key) = std::move(value);
 }
 
 void Stats::max_value(std::string_view key, double value)
 {
     std::lock_guard lock{mutex_};
     auto it = values_.find(key);
-    if (it == values_.end() || as_number(it->value()) < value) {
-        values_[key] = value;
+    if (it == values_.end() || as_number(it->second) < value) {
+        slot(key) = value;
     }
 }
 
@@ -51,8 +59,8 @@ void Stats::min_value(std::string_view key, double value)
 {
     std::lock_guard lock{mutex_};
     auto it = values_.find(key);
-    if (it == values_.end() || as_number(it->value()) > value) {
-        values_[key] = value;
+    if (it == values_.end() || as_number(it->second) > value) {
+        slot(key) = value;
     }
 }
 
@@ -60,7 +68,7 @@ std::optional<boost::json::value> Stats::get_value(std::string_view key) const
 {
     std::lock_guard lock{mutex_};
     if (auto it = values_.find(key); it != values_.end()) {
-        return it->value();
+        return it->second;
     }
     return std::nullopt;
 }
@@ -69,7 +77,7 @@ double Stats::get_number(std::string_view key, double fallback) const
 {
     std::lock_guard lock{mutex_};
     auto it = values_.find(key);
-    return it != values_.end() && it->value().is_number() ? it->value().to_number<double>() : fallback;
+    return it != values_.end() && it->second.is_number() ? it->second.to_number<double>() : fallback;
 }
 
 boost::json::object Stats::snapshot() const
