@@ -33,6 +33,7 @@ const char* errc_name(errc e) noexcept
     case errc::cancelled: return "cancelled";
     case errc::internal_error: return "internal_error";
     case errc::http_status: return "http_status";
+    case errc::invalid_header: return "invalid_header";
     }
     return nullptr;  // a value added to errc and not here
 }

@@ -151,6 +151,27 @@ TEST_F(HttpDownload, AUserHostHeaderWins)
     EXPECT_EQ(boost::json::parse(result->body()).as_object()["headers"].as_object()["host"], "example.test");
 }
 
+TEST_F(HttpDownload, AHeaderThatWouldBreakTheMessageFailsTheRequest)
+{
+    // A value scraped into a header must not smuggle in headers (or a
+    // second request) of its own: the request fails before anything is sent.
+    for (const auto& [name, value] : std::vector<std::pair<std::string, std::string>>{
+             {"X-Evil", "a\r\nX-Injected: 1"}, {"X-Evil", std::string("a\0b", 3)}, {"X-Evil", "a\nb"},
+             {"X-Ev:il", "a"}, {"X Evil", "a"}, {"", "a"}}) {
+        Request request{server_.url("/echo")};
+        request.headers.add(name, value);
+        auto result = fetch(request);
+        ASSERT_FALSE(result) << "header '" << name << "' was sent";
+        EXPECT_EQ(result.error().code, make_error_code(errc::invalid_header)) << result.error().what();
+    }
+    // A tab inside a value is fine, and the connection is still usable.
+    Request request{server_.url("/echo")};
+    request.headers.add("X-Tab", "a\tb");
+    auto result = fetch(request);
+    ASSERT_TRUE(result) << result.error().what();
+    EXPECT_EQ(boost::json::parse(result->body()).as_object()["headers"].as_object()["x-tab"], "a\tb");
+}
+
 TEST_F(HttpDownload, LocalhostIsTheLoopback)
 {
     auto result = fetch("http://localhost:" + std::to_string(server_.port()) + "/bytes/3");

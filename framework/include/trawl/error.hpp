@@ -43,6 +43,9 @@ enum class errc {
 
     // After the download.
     http_status,          ///< the httperror spider middleware refused the response's status
+
+    // The request, found while writing it.
+    invalid_header,       ///< a request header's name or value holds CR, LF or NUL (or the name is empty or has ':')
 };
 
 /// The category of trawl::errc; its name is "trawl".

@@ -34,6 +34,7 @@ public:
         case errc::cancelled: return "cancelled";
         case errc::internal_error: return "internal error";
         case errc::http_status: return "HTTP status code is not handled or not allowed";
+        case errc::invalid_header: return "a request header name or value holds CR, LF, NUL or (in a name) ':'";
         }
         return "unknown trawl error";
     }

@@ -7,18 +7,21 @@
 #include <trawl/log.hpp>
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/buffer.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/asio/ssl/error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/http/buffer_body.hpp>
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
-#include <boost/beast/http/string_body.hpp>
-#include <boost/beast/http/write.hpp>
 
+#include <boost/system/result.hpp>
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstdint>
+#include <cstring>
 #include <array>
 
 namespace trawl::detail {
@@ -47,37 +50,102 @@ using ExchangeResult = boost::system::result<ExchangeOutput, ExchangeFailure>;
 constexpr std::size_t read_buffer_size = 32 * 1024;
 constexpr std::size_t max_body_reserve = 8 * 1024 * 1024;
 
-http::request<http::string_body> build_request(const Request& request, const UrlParts& url,
-                                               const DownloadLimits& limits, const ExchangeRoute& route)
+// A header name or value that would end the line early or split it: sent
+// as it is, it would inject headers (or a second request) of its own.
+// Whether a byte of `s` is below 0x0E, where CR, LF and NUL are: eight
+// bytes at a time (the classic "has less" word test, exact for n <= 128),
+// as every header value of every request is checked.
+bool has_byte_below_0e(std::string_view s) noexcept
 {
-    http::request<http::string_body> message;
-    message.version(11);
-    message.method_string(request.method);
-    if (route.absolute_form) {
-        message.target(fmt::format("{}://{}{}", url.scheme, url.host_header, url.target));
-    } else {
-        message.target(url.target);
-    }
-    message.set(http::field::host, url.host_header);
-    for (const auto& [name, value] : request.headers) {
-        if (iequals(name, "host")) {
-            message.set(http::field::host, value);  // the request's own Host wins
-        } else if (!iequals(name, "proxy-authorization")) {
-            message.insert(name, value);
+    constexpr std::uint64_t ones = 0x0101010101010101ULL;
+    constexpr std::uint64_t highs = 0x8080808080808080ULL;
+    std::size_t i = 0;
+    for (; i + 8 <= s.size(); i += 8) {
+        std::uint64_t word = 0;
+        std::memcpy(&word, s.data() + i, 8);
+        if (((word - ones * 0x0E) & ~word & highs) != 0) {
+            return true;
         }
     }
+    for (; i < s.size(); ++i) {
+        if (static_cast<unsigned char>(s[i]) < 0x0E) {
+            return true;
+        }
+    }
+    return false;
+}
+
+bool writable_header(std::string_view name, std::string_view value)
+{
+    const auto breaks_line = [](char c) { return c == '\r' || c == '\n' || c == '\0'; };
+    return !name.empty() &&
+           std::none_of(name.begin(), name.end(), [&](char c) { return breaks_line(c) || c == ':' || c == ' '; }) &&
+           (!has_byte_below_0e(value) || std::none_of(value.begin(), value.end(), breaks_line));
+}
+
+void append_field(std::string& out, std::string_view name, std::string_view value)
+{
+    out.append(name);
+    out.append(": ");
+    out.append(value);
+    out.append("\r\n");
+}
+
+// The request head and body as bytes. Written by hand rather than with
+// Beast's serializer, which walks a chain of small buffers per field and
+// cost more than the rest of the request's handling on the loop. Fails
+// with errc::invalid_header for a field that would break the message.
+boost::system::result<std::string> serialize_request(const Request& request, const UrlParts& url,
+                                                     const DownloadLimits& limits, const ExchangeRoute& route)
+{
+    const bool has_body = !request.body.empty() || request.method == "POST" || request.method == "PUT" ||
+                          request.method == "PATCH";
+    std::string_view host = url.host_header;
+    bool has_accept_encoding = false;
+    for (const auto& [name, value] : request.headers) {
+        if (!writable_header(name, value)) {
+            return make_error_code(errc::invalid_header);
+        }
+        if (iequals(name, "host")) {
+            host = value;  // the request's own Host wins
+        }
+        has_accept_encoding = has_accept_encoding || iequals(name, "accept-encoding");
+    }
+    if (!writable_header("Host", host) || !writable_header(request.method, "")) {
+        return make_error_code(errc::invalid_header);
+    }
+
+    std::string out;
+    out.reserve(256 + url.target.size() + request.body.size());
+    out.append(request.method);
+    out.push_back(' ');
+    if (route.absolute_form) {
+        out.append(url.scheme).append("://").append(url.host_header);
+    }
+    out.append(url.target);
+    out.append(" HTTP/1.1\r\n");
+    append_field(out, "Host", host);
+    for (const auto& [name, value] : request.headers) {
+        // Host is written above; proxy credentials only ever come from the
+        // route; the body's length is ours to state.
+        if (iequals(name, "host") || iequals(name, "proxy-authorization") ||
+            (has_body && (iequals(name, "content-length") || iequals(name, "transfer-encoding")))) {
+            continue;
+        }
+        append_field(out, name, value);
+    }
     if (!route.proxy_authorization.empty()) {
-        message.set(http::field::proxy_authorization, route.proxy_authorization);
+        append_field(out, "Proxy-Authorization", route.proxy_authorization);
     }
-    if (limits.decompress && message.find(http::field::accept_encoding) == message.end()) {
-        message.set(http::field::accept_encoding, supported_accept_encoding());
+    if (limits.decompress && !has_accept_encoding) {
+        append_field(out, "Accept-Encoding", supported_accept_encoding());
     }
-    if (!request.body.empty() || request.method == "POST" || request.method == "PUT" ||
-        request.method == "PATCH") {
-        message.body() = request.body;
-        message.prepare_payload();  // Content-Length
+    if (has_body) {
+        append_field(out, "Content-Length", std::to_string(request.body.size()));
     }
-    return message;
+    out.append("\r\n");
+    out.append(request.body);
+    return out;
 }
 
 Headers to_headers(const http::fields& fields)
@@ -104,9 +172,12 @@ net::awaitable<ExchangeResult> exchange_on(Stream& stream, Connection& connectio
 
     // 1. The request. Writing is bounded by the read timeout: a server that
     //    stops reading is as stuck as one that stops sending.
-    auto message = build_request(request, url, limits, route);
+    auto message = serialize_request(request, url, limits, route);
+    if (!message) {
+        co_return fail(message.error(), Phase::write_request, false);
+    }
     bool total_hit = arm_deadline(tcp, limits.read_timeout, deadline);
-    if (auto [ec, n] = co_await http::async_write(stream, message, net::as_tuple(net::use_awaitable)); ec) {
+    if (auto [ec, n] = co_await net::async_write(stream, net::buffer(*message), net::as_tuple(net::use_awaitable)); ec) {
         co_return fail(ec, Phase::write_request, total_hit, true);
     }
 
