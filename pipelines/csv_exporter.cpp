@@ -37,7 +37,8 @@ void CsvExporter::export_item(const Item& item)
                 options_.fields = std::move(fields);
             }
             for (const FeedField& field : *options_.fields) {
-                append_cell(feed::valid_utf8(field.output));
+                count_escaped(field.output);
+                append_cell(field.output);
             }
             end_row();
         }
@@ -55,7 +56,15 @@ void CsvExporter::export_item(const Item& item)
     end_row();
 }
 
-std::string CsvExporter::cell_text(const boost::json::value& value) const
+void CsvExporter::count_escaped(std::string_view text)
+{
+    // Written as they are (lossless); only counted, for the feed's warning.
+    if (!feed::is_valid_utf8(text)) {
+        ++escaped_strings_;
+    }
+}
+
+std::string CsvExporter::cell_text(const boost::json::value& value)
 {
     if (value.is_array()) {
         const auto& array = value.get_array();
@@ -71,15 +80,19 @@ std::string CsvExporter::cell_text(const boost::json::value& value) const
                     joined += join_multivalued_;
                 }
                 first = false;
-                joined += feed::valid_utf8(element.get_string());
+                count_escaped(element.get_string());
+                joined += element.get_string();
             }
             return joined;
         }
     }
     if (value.is_array() || value.is_object()) {
         std::string json;
-        feed::append_json(json, value, feed::JsonStyle{false, std::nullopt});
+        escaped_strings_ += feed::append_json(json, value, feed::JsonStyle{false, std::nullopt});
         return json;
+    }
+    if (value.is_string()) {
+        count_escaped(value.get_string());
     }
     return feed::python_scalar_text(value, "");
 }

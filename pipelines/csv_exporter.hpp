@@ -10,7 +10,9 @@
 // missing ones are empty, as in Scrapy. Nothing at all (no header) is
 // written for a feed without items.
 //
-// Values: strings as they are; lists of strings joined with "," (the
+// Values: strings as they are (bytes that are not UTF-8 too: lossless, a
+// CSV file is bytes; objects and lists written as JSON escape them as
+// \udcNN instead); lists of strings joined with "," (the
 // join_multivalued option); true/false as True/False and null as "", as
 // Python's csv writes them. Where Scrapy writes Python's repr() (objects,
 // lists holding non-strings) trawl writes the value as JSON
@@ -37,7 +39,8 @@ public:
 private:
     void append_cell(std::string_view text);
     void end_row();
-    std::string cell_text(const boost::json::value& value) const;
+    std::string cell_text(const boost::json::value& value);
+    void count_escaped(std::string_view text);
 
     ByteSink& sink_;
     FeedExporterOptions options_;

@@ -88,6 +88,55 @@ std::size_t decode_utf8(std::string_view text, std::size_t pos, char32_t& code_p
     return length;
 }
 
+bool ill_formed(std::string_view text, std::size_t pos, std::size_t length, char32_t code_point) noexcept
+{
+    return code_point == replacement_character && text.substr(pos, length) != "\xef\xbf\xbd";
+}
+
+bool is_valid_utf8(std::string_view text) noexcept
+{
+    std::size_t pos = 0;
+    while (pos < text.size()) {
+        if (static_cast<unsigned char>(text[pos]) < 0x80) {
+            ++pos;
+            continue;
+        }
+        char32_t code_point = 0;
+        const std::size_t length = decode_utf8(text, pos, code_point);
+        if (ill_formed(text, pos, length, code_point)) {
+            return false;
+        }
+        pos += length;
+    }
+    return true;
+}
+
+std::string base64(std::string_view bytes)
+{
+    static constexpr char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    std::string out;
+    out.reserve((bytes.size() + 2) / 3 * 4);
+    std::size_t pos = 0;
+    for (; pos + 3 <= bytes.size(); pos += 3) {
+        const auto b0 = static_cast<unsigned char>(bytes[pos]);
+        const auto b1 = static_cast<unsigned char>(bytes[pos + 1]);
+        const auto b2 = static_cast<unsigned char>(bytes[pos + 2]);
+        out.push_back(alphabet[b0 >> 2]);
+        out.push_back(alphabet[((b0 & 0x03) << 4) | (b1 >> 4)]);
+        out.push_back(alphabet[((b1 & 0x0F) << 2) | (b2 >> 6)]);
+        out.push_back(alphabet[b2 & 0x3F]);
+    }
+    if (const std::size_t rest = bytes.size() - pos; rest > 0) {
+        const auto b0 = static_cast<unsigned char>(bytes[pos]);
+        const auto b1 = rest > 1 ? static_cast<unsigned char>(bytes[pos + 1]) : 0;
+        out.push_back(alphabet[b0 >> 2]);
+        out.push_back(alphabet[((b0 & 0x03) << 4) | (b1 >> 4)]);
+        out.push_back(rest > 1 ? alphabet[(b1 & 0x0F) << 2] : '=');
+        out.push_back('=');
+    }
+    return out;
+}
+
 void append_utf8(std::string& out, char32_t code_point)
 {
     if (code_point < 0x80) {
@@ -206,7 +255,7 @@ std::string python_scalar_text(const boost::json::value& value, std::string_view
     case boost::json::kind::double_:
         return python_float(value.get_double());
     case boost::json::kind::string:
-        return valid_utf8(value.get_string());
+        return std::string(value.get_string());
     case boost::json::kind::array:
     case boost::json::kind::object:
         break;
@@ -214,13 +263,39 @@ std::string python_scalar_text(const boost::json::value& value, std::string_view
     throw std::logic_error("python_scalar_text: not a scalar");
 }
 
-void append_json_string(std::string& out, std::string_view text, bool ensure_ascii)
+bool append_json_string(std::string& out, std::string_view text, bool ensure_ascii)
 {
     out.push_back('"');
+    bool escaped = false;
     std::size_t pos = 0;
     while (pos < text.size()) {
+        // A run of printable ASCII but '"' and '\\' (nearly all of most
+        // text) is written as it is, without decoding it byte by byte.
+        std::size_t run = pos;
+        while (run < text.size()) {
+            const auto byte = static_cast<unsigned char>(text[run]);
+            if (byte < 0x20 || byte > 0x7E || byte == '"' || byte == '\\') {
+                break;
+            }
+            ++run;
+        }
+        if (run > pos) {
+            out.append(text.substr(pos, run - pos));
+            pos = run;
+            continue;
+        }
         char32_t c = 0;
         const std::size_t length = decode_utf8(text, pos, c);
+        if (ill_formed(text, pos, length, c)) {
+            // Python's surrogateescape: byte 0xNN is the lone surrogate
+            // U+DCNN, which only an escape can carry.
+            for (std::size_t i = 0; i < length; ++i) {
+                append_hex4(out, 0xDC00 | static_cast<unsigned char>(text[pos + i]));
+            }
+            escaped = true;
+            pos += length;
+            continue;
+        }
         switch (c) {
         case '"': out += "\\\""; break;
         case '\\': out += "\\\\"; break;
@@ -238,8 +313,6 @@ void append_json_string(std::string& out, std::string_view text, bool ensure_asc
                 } else {
                     append_hex4(out, c);
                 }
-            } else if (c == replacement_character) {
-                append_utf8(out, c);
             } else {
                 out.append(text.substr(pos, length));
             }
@@ -247,33 +320,34 @@ void append_json_string(std::string& out, std::string_view text, bool ensure_asc
         pos += length;
     }
     out.push_back('"');
+    return escaped;
 }
 
-void append_json(std::string& out, const boost::json::value& value, const JsonStyle& style, int depth)
+std::uint64_t append_json(std::string& out, const boost::json::value& value, const JsonStyle& style, int depth)
 {
     const int indent = style.indent.value_or(0);
+    std::uint64_t escaped = 0;
     switch (value.kind()) {
     case boost::json::kind::null:
         out += "null";
-        return;
+        return 0;
     case boost::json::kind::bool_:
         out += value.get_bool() ? "true" : "false";
-        return;
+        return 0;
     case boost::json::kind::int64:
     case boost::json::kind::uint64:
         out += python_scalar_text(value, "");
-        return;
+        return 0;
     case boost::json::kind::double_:
         out += std::isfinite(value.get_double()) ? python_float(value.get_double()) : "null";
-        return;
+        return 0;
     case boost::json::kind::string:
-        append_json_string(out, value.get_string(), style.ensure_ascii);
-        return;
+        return append_json_string(out, value.get_string(), style.ensure_ascii) ? 1 : 0;
     case boost::json::kind::array: {
         const auto& array = value.get_array();
         if (array.empty()) {
             out += "[]";
-            return;
+            return 0;
         }
         out.push_back('[');
         bool first = true;
@@ -285,19 +359,19 @@ void append_json(std::string& out, const boost::json::value& value, const JsonSt
             if (style.indent) {
                 append_indent(out, indent * (depth + 1));
             }
-            append_json(out, element, style, depth + 1);
+            escaped += append_json(out, element, style, depth + 1);
         }
         if (style.indent) {
             append_indent(out, indent * depth);
         }
         out.push_back(']');
-        return;
+        return escaped;
     }
     case boost::json::kind::object: {
         const auto& object = value.get_object();
         if (object.empty()) {
             out += "{}";
-            return;
+            return 0;
         }
         out.push_back('{');
         bool first = true;
@@ -309,23 +383,25 @@ void append_json(std::string& out, const boost::json::value& value, const JsonSt
             if (style.indent) {
                 append_indent(out, indent * (depth + 1));
             }
-            append_json_string(out, member.key(), style.ensure_ascii);
+            escaped += append_json_string(out, member.key(), style.ensure_ascii) ? 1 : 0;
             out += ": ";
-            append_json(out, member.value(), style, depth + 1);
+            escaped += append_json(out, member.value(), style, depth + 1);
         }
         if (style.indent) {
             append_indent(out, indent * depth);
         }
         out.push_back('}');
-        return;
+        return escaped;
     }
     }
+    return escaped;
 }
 
-void append_item_json(std::string& out, const Item& item, const FeedExporterOptions& options,
-                      const JsonStyle& style)
+std::uint64_t append_item_json(std::string& out, const Item& item, const FeedExporterOptions& options,
+                               const JsonStyle& style)
 {
     const int indent = style.indent.value_or(0);
+    std::uint64_t escaped = 0;
     bool any = false;
     out.push_back('{');
     for_each_exported_field(item, options, [&](std::string_view name, const boost::json::value* value) {
@@ -336,10 +412,10 @@ void append_item_json(std::string& out, const Item& item, const FeedExporterOpti
         if (style.indent) {
             append_indent(out, indent);
         }
-        append_json_string(out, name, style.ensure_ascii);
+        escaped += append_json_string(out, name, style.ensure_ascii) ? 1 : 0;
         out += ": ";
         if (value) {
-            append_json(out, *value, style, 1);
+            escaped += append_json(out, *value, style, 1);
         } else {
             out += "null";
         }
@@ -348,6 +424,7 @@ void append_item_json(std::string& out, const Item& item, const FeedExporterOpti
         out.push_back('\n');
     }
     out.push_back('}');
+    return escaped;
 }
 
 bool is_utf8_encoding(const std::optional<std::string>& encoding)

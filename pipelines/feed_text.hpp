@@ -9,6 +9,7 @@
 #include <boost/json/value.hpp>
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -23,10 +24,20 @@ inline constexpr char32_t replacement_character = 0xFFFD;
 /// gives U+FFFD for its longest valid prefix, as Unicode recommends.
 std::size_t decode_utf8(std::string_view text, std::size_t pos, char32_t& code_point) noexcept;
 
+/// Whether decode_utf8's U+FFFD at `text[pos]`, `length` bytes, stands
+/// for ill-formed bytes (true) or is a real U+FFFD in the text (false).
+bool ill_formed(std::string_view text, std::size_t pos, std::size_t length, char32_t code_point) noexcept;
+
 void append_utf8(std::string& out, char32_t code_point);
 
 /// `text` with each ill-formed UTF-8 sequence replaced by U+FFFD.
 std::string valid_utf8(std::string_view text);
+
+/// Whether `text` is well-formed UTF-8.
+bool is_valid_utf8(std::string_view text) noexcept;
+
+/// Standard base64 (RFC 4648, with padding).
+std::string base64(std::string_view bytes);
 
 /// Python's str()/repr() of a float: the shortest text that reads back the
 /// same, in fixed notation from 1e-4 up to 1e16 ("0.0001", "1.5",
@@ -36,7 +47,8 @@ std::string python_float(double value);
 
 /// Python's str() of a JSON scalar as Scrapy's CSV and XML exporters write
 /// it: "True"/"False", numbers as Python prints them, strings as they are
-/// (made valid UTF-8). `null_text` stands for null (XML: "None", CSV: "").
+/// (bytes that are not UTF-8 included). `null_text` stands for null (XML:
+/// "None", CSV: "").
 std::string python_scalar_text(const boost::json::value& value, std::string_view null_text);
 
 /// json.dumps' layout: ", " and ": " separators on one line (indent unset),
@@ -50,14 +62,19 @@ struct JsonStyle {
 };
 
 /// Appends `value` as JSON. NaN and infinities are written as null (Python
-/// writes NaN and Infinity, which JSON parsers refuse).
-void append_json(std::string& out, const boost::json::value& value, const JsonStyle& style, int depth = 0);
-void append_json_string(std::string& out, std::string_view text, bool ensure_ascii);
+/// writes NaN and Infinity, which JSON parsers refuse). Each byte 0xNN of
+/// a string (or key) that is not UTF-8 is written \udcNN, as Python's
+/// surrogateescape reads it (trawl/feed_exporter.hpp). Returns how many
+/// strings held such bytes.
+std::uint64_t append_json(std::string& out, const boost::json::value& value, const JsonStyle& style,
+                          int depth = 0);
+/// Returns whether `text` held bytes that are not UTF-8.
+bool append_json_string(std::string& out, std::string_view text, bool ensure_ascii);
 
 /// Appends the object `item` exports (for_each_exported_field below) as
-/// JSON; a missing field exported anyway is null.
-void append_item_json(std::string& out, const Item& item, const FeedExporterOptions& options,
-                      const JsonStyle& style);
+/// JSON; a missing field exported anyway is null. Returns as append_json.
+std::uint64_t append_item_json(std::string& out, const Item& item, const FeedExporterOptions& options,
+                               const JsonStyle& style);
 
 /// Whether an exporter writes UTF-8 (true) or Scrapy's default for
 /// `encoding` unset (false). Throws std::invalid_argument for any other

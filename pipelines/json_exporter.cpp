@@ -29,7 +29,7 @@ void JsonExporter::export_item(const Item& item)
         buffer_ += options_.indent ? ",\n" : ",";
     }
     first_ = false;
-    feed::append_item_json(buffer_, item, options_, style_);
+    escaped_strings_ += feed::append_item_json(buffer_, item, options_, style_);
     sink_.write(buffer_);
 }
 

@@ -14,7 +14,7 @@ JsonLinesExporter::JsonLinesExporter(ByteSink& sink, FeedExporterOptions options
 void JsonLinesExporter::export_item(const Item& item)
 {
     line_.clear();
-    feed::append_item_json(line_, item, options_, feed::JsonStyle{ensure_ascii_, std::nullopt});
+    escaped_strings_ += feed::append_item_json(line_, item, options_, feed::JsonStyle{ensure_ascii_, std::nullopt});
     line_.push_back('\n');
     sink_.write(line_);
 }

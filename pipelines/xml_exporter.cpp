@@ -126,6 +126,18 @@ void XmlExporter::append_field(std::string_view name, const boost::json::value& 
     indent(depth);
     buffer_ += '<';
     buffer_ += element;
+    if (value.is_string() && !feed::is_valid_utf8(value.get_string())) {
+        // XML can carry neither the bytes nor the surrogates Python would
+        // make of them: base64 keeps them, and the attribute says so.
+        ++escaped_strings_;
+        buffer_ += " encoding=\"base64\">";
+        buffer_ += feed::base64(value.get_string());
+        buffer_ += "</";
+        buffer_ += element;
+        buffer_ += '>';
+        newline();
+        return;
+    }
     buffer_ += '>';
     if (value.is_object()) {
         newline();

@@ -13,6 +13,9 @@
 // - Text: &, < and > are escaped, and a carriage return as &#13; (a parser
 //   would read a raw one as \n). Characters XML 1.0 forbids (controls other
 //   than tab, newline and carriage return; U+FFFE, U+FFFF) are removed.
+// - A string that is not valid UTF-8 (which XML cannot hold, even escaped)
+//   is written in base64, its element marked so:
+//   <name encoding="base64">YWL/</name> for the bytes "ab\xff".
 // - Element names: a field name that is not an XML name has each character
 //   an XML name cannot hold (space, '$', '/', ':', ...) replaced by '_', and
 //   is prefixed with '_' if it starts with one a name cannot start with

@@ -12,7 +12,24 @@
 // Scrapy's shape is what downstream tools expect. Select items by kind with
 // the feed option `item_classes` (trawl reads Scrapy's item classes as kinds).
 //
-// Text: item strings are UTF-8; invalid bytes are written as U+FFFD.
+// Text: item strings are UTF-8. Bytes that are not (a page in another
+// encoding, a binary value) are kept, never replaced, each format escaping
+// them as losslessly as it can, as Python's "surrogateescape" error handler
+// does:
+//   JSON, JSON lines  each invalid byte 0xNN is written \udcNN, the lone
+//                     surrogate surrogateescape decodes it to, with or
+//                     without ensure_ascii (a lone surrogate has no UTF-8
+//                     form). Python reads it back with json.loads(line)
+//                     and s.encode("utf-8", "surrogateescape").
+//   CSV               the bytes as they are (a CSV file is bytes; read it
+//                     with errors="surrogateescape" to get them back).
+//   XML               cannot hold them in any form (no raw bytes, no
+//                     surrogates, not even as &#xDCNN;): a value holding
+//                     invalid UTF-8 is written in base64 and its element
+//                     marked <field encoding="base64">, which no clean value
+//                     has. Invalid bytes in field names become '_' (names
+//                     are rewritten anyway, xml_exporter.hpp).
+// escaped_strings() counts the strings escaped so (the feed warns once).
 // Encoding: as Scrapy's FEED_EXPORT_ENCODING, `encoding` unset (null, the
 // default) writes JSON and JSON lines ASCII-only, with \uXXXX escapes for
 // anything else, and CSV and XML as UTF-8; "utf-8" writes UTF-8 everywhere
@@ -26,6 +43,7 @@
 
 #include <boost/json/object.hpp>
 
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
@@ -103,6 +121,13 @@ public:
     /// Whether appending a second run's output to a first one's still makes
     /// a valid file (JSON lines, CSV) or not (JSON, XML: the feed warns).
     virtual bool appendable() const noexcept { return true; }
+    /// How many strings held bytes that are not UTF-8 (escaped as the
+    /// format does, above).
+    std::uint64_t escaped_strings() const noexcept { return escaped_strings_; }
+
+protected:
+    /// Exporters add the strings they escaped.
+    std::uint64_t escaped_strings_ = 0;
 };
 
 /// Builds an exporter writing to `sink`, which outlives it. Throws

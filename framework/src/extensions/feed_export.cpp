@@ -1,6 +1,7 @@
 #include "extensions/feed_export.hpp"
 
 #include "extensions/feed_settings.hpp"
+#include "extensions/feed_storage.hpp"
 
 #include <trawl/downloader_middleware.hpp>
 #include <trawl/feed_exporter.hpp>
@@ -12,16 +13,13 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cerrno>
-#include <fcntl.h>
-#include <filesystem>
 #include <future>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
-#include <sys/stat.h>
-#include <system_error>
-#include <unistd.h>
+#include <utility>
+#include <vector>
 
 namespace trawl {
 
@@ -35,152 +33,109 @@ const Logger logger{"trawl.extensions.feedexport"};
 // than the crawl (once per feed): the loop cannot wait for it.
 constexpr std::size_t backlog_warning_bytes = std::size_t{64} << 20;
 
-std::string error_text(int error)
-{
-    return std::generic_category().message(error);
-}
-
-// The writer's side of a feed: its file descriptor and the bytes waiting
-// for it. The loop thread queues; the writer thread drains and closes.
-// Shared with the writer's pending tasks, which may outlive the extension
-// when the writer is stuck at close.
-class FeedFile {
+// One file of a feed (its only one without batches): its storage and the
+// bytes waiting for it. The loop thread queues whole items; the writer
+// thread opens, drains and commits, in the order they were posted. Shared
+// with the writer's pending tasks, which may outlive the extension when
+// the writer is stuck at close.
+class BatchFile {
 public:
-    FeedFile(int fd, bool owned, std::string uri) : fd_(fd), owned_(owned), uri_(std::move(uri)) {}
-    ~FeedFile()
+    BatchFile(std::unique_ptr<FeedStorage> storage, std::string uri)
+        : storage_(std::move(storage)), stats_name_(storage_->stats_name()), uri_(std::move(uri))
     {
-        if (owned_ && fd_ >= 0) {
-            ::close(fd_);
-        }
     }
-    FeedFile(const FeedFile&) = delete;
-    FeedFile& operator=(const FeedFile&) = delete;
+    BatchFile(const BatchFile&) = delete;
+    BatchFile& operator=(const BatchFile&) = delete;
 
-    /// Loop thread. True when the writer has to be woken (no drain is
-    /// queued yet); `backlog` is what is waiting now.
-    bool queue(std::string_view bytes, std::size_t& backlog)
+    /// Loop thread: `record` is one whole item (or the opening or closing
+    /// bytes). True when the writer has to be woken (no drain is queued
+    /// yet); `backlog` is what is waiting now.
+    bool queue(std::string_view record, std::size_t& backlog)
     {
         std::lock_guard lock{mutex_};
-        pending_.append(bytes);
+        pending_.append(record);
+        pending_ends_.push_back(pending_.size());
         backlog = pending_.size();
         return !std::exchange(scheduled_, true);
     }
 
-    /// Writer thread: writes everything queued so far, in one write(2)
-    /// when the disk keeps up, so the file only ever gets whole items.
+    /// Writer thread.
+    void open()
+    {
+        error_ = storage_->open();
+        if (error_) {
+            logger.error("Feed {}: cannot open it for writing: {}", uri_, error_.message());
+        }
+    }
+
+    /// Writer thread: writes everything queued so far.
     void drain()
     {
         {
             std::lock_guard lock{mutex_};
             writing_.swap(pending_);
+            writing_ends_.swap(pending_ends_);
             scheduled_ = false;
         }
-        write_all(writing_);
+        if (!error_ && !writing_.empty()) {
+            error_ = storage_->append(writing_, writing_ends_);
+            if (error_) {
+                logger.error("Feed {}: write failed: {}; later items are not stored", uri_, error_.message());
+            }
+        }
         writing_.clear();
+        writing_ends_.clear();
         if (writing_.capacity() > (std::size_t{1} << 20)) {
             writing_.shrink_to_fit();  // a burst's buffer is not kept for the rest of the crawl
         }
     }
 
-    /// Writer thread: drains and closes. error() is valid afterwards.
-    void close()
+    /// Writer thread: drains and commits. error() is valid afterwards.
+    void commit()
     {
         drain();
-        if (owned_ && fd_ >= 0) {
-            // close() is where NFS and some file systems report a failed
-            // write-back: the feed is not stored then.
-            if (::close(fd_) != 0 && error_ == 0) {
-                error_ = errno;
-            }
-            fd_ = -1;
+        const auto committed = storage_->commit();
+        if (!error_) {
+            error_ = committed;
         }
+        storage_.reset();  // its file descriptor is not kept until the crawl ends
     }
 
-    int error() const noexcept { return error_; }
+    /// Read after commit() completed.
+    const boost::system::error_code& error() const noexcept { return error_; }
+    const std::string& uri() const noexcept { return uri_; }
+    std::string_view stats_name() const noexcept { return stats_name_; }
+
+    // Loop thread only.
+    std::int64_t items = 0;
+    bool started = false;
 
 private:
-    void write_all(std::string_view bytes)
-    {
-        while (!bytes.empty() && error_ == 0) {
-            const ssize_t written = ::write(fd_, bytes.data(), bytes.size());
-            if (written < 0) {
-                if (errno == EINTR) {
-                    continue;
-                }
-                error_ = errno;
-                logger.error("Feed {}: write failed: {}; later items are not stored", uri_, error_text(error_));
-                return;
-            }
-            bytes.remove_prefix(static_cast<std::size_t>(written));
-        }
-    }
-
-    int fd_;
-    bool owned_;
+    std::unique_ptr<FeedStorage> storage_;
+    std::string stats_name_;
     std::string uri_;
     std::mutex mutex_;
-    std::string pending_;    // guarded by mutex_
-    bool scheduled_ = false;  // guarded by mutex_: a drain is queued
-    std::string writing_;    // writer thread only
-    int error_ = 0;          // writer thread; read after close() completed
+    std::string pending_;                   // guarded by mutex_
+    std::vector<std::size_t> pending_ends_;  // guarded by mutex_
+    bool scheduled_ = false;                // guarded by mutex_: a drain is queued
+    std::string writing_;                   // writer thread only
+    std::vector<std::size_t> writing_ends_;  // writer thread only
+    boost::system::error_code error_;       // writer thread; read after commit() completed
 };
 
 } // namespace
 
 struct FeedExport::Feed {
-    FeedConfig config;
-    StringSink sink;  // the exporter writes here, on the loop thread
-    std::unique_ptr<FeedExporter> exporter;
-    std::shared_ptr<FeedFile> file;
-    bool started = false;
-    std::int64_t items = 0;
+    FeedConfig config;  // batch 1's
+    StringSink sink;    // the exporter writes here, on the loop thread
+    std::unique_ptr<FeedExporter> exporter;  // the current batch's
+    std::unique_ptr<FeedStorage> first_storage;  // checked at start-up, opened at SpiderOpened
+    std::shared_ptr<BatchFile> batch;            // the file being written, if any
+    std::vector<std::shared_ptr<BatchFile>> batches;  // every one opened, for the log and the stats
+    std::int64_t batch_id = 0;
     bool backlog_warned = false;
+    bool escaped_warned = false;
 };
-
-namespace {
-
-const char* storage_name(const FeedConfig& config)
-{
-    return config.storage == FeedConfig::Storage::file ? "FileFeedStorage" : "StdoutFeedStorage";
-}
-
-std::shared_ptr<FeedFile> open_feed_file(const FeedConfig& config, const FeedExporter& exporter,
-                                         const std::string& source)
-{
-    const auto fail = [&](std::string_view what) {
-        throw SettingsError(fmt::format("{}: FEEDS: '{}': {}", source, config.uri, what));
-    };
-    if (config.storage == FeedConfig::Storage::stdout_stream) {
-        if (config.overwrite) {
-            logger.warning("Standard output (stdout) storage does not support overwriting. To suppress this "
-                         "warning, remove the overwrite option from your FEEDS setting, or set it to False.");
-        }
-        return std::make_shared<FeedFile>(STDOUT_FILENO, false, config.uri);
-    }
-    // As Scrapy's FileFeedStorage: the directory is created.
-    if (const auto parent = config.path.parent_path(); !parent.empty()) {
-        std::error_code ec;
-        std::filesystem::create_directories(parent, ec);
-        if (ec) {
-            fail(fmt::format("cannot create directory '{}': {}", parent.string(), ec.message()));
-        }
-    }
-    const int flags = O_WRONLY | O_CREAT | O_CLOEXEC | (config.overwrite ? O_TRUNC : O_APPEND);
-    const int fd = ::open(config.path.c_str(), flags, 0666);
-    if (fd < 0) {
-        fail(fmt::format("cannot open '{}' for writing: {}", config.path.string(), error_text(errno)));
-    }
-    auto file = std::make_shared<FeedFile>(fd, true, config.uri);
-    struct stat status {};
-    if (!config.overwrite && !exporter.appendable() && ::fstat(fd, &status) == 0 && status.st_size > 0) {
-        logger.warning("FEEDS: appending {} items to '{}', which is not empty, makes it invalid {}: set "
-                     "overwrite: true (crawl -O) to replace the file instead",
-                     config.format, config.path.string(), config.format);
-    }
-    return file;
-}
-
-} // namespace
 
 std::unique_ptr<FeedExport> FeedExport::from_crawler(Crawler& crawler)
 {
@@ -198,13 +153,26 @@ FeedExport::FeedExport(Crawler& crawler, std::vector<FeedConfig> feeds)
     for (auto& config : feeds) {
         auto feed = std::make_unique<Feed>();
         feed->config = std::move(config);
+        const auto fail = [&](std::string_view what) {
+            throw SettingsError(fmt::format("{}: FEEDS: '{}': {}", source, feed->config.uri, what));
+        };
         try {
             feed->exporter =
                 FeedExporterRegistry::instance().create(feed->config.exporter, feed->sink, feed->config.options);
+            feed->first_storage = FeedStorageRegistry::instance().create(feed->config);
         } catch (const std::invalid_argument& e) {
-            throw SettingsError(fmt::format("{}: FEEDS: '{}': {}", source, feed->config.uri, e.what()));
+            fail(e.what());
         }
-        feed->file = open_feed_file(feed->config, *feed->exporter, source);
+        try {
+            feed->first_storage->check();
+        } catch (const std::runtime_error& e) {
+            fail(e.what());
+        }
+        if (!feed->config.overwrite && !feed->exporter->appendable() && feed->first_storage->holds_data()) {
+            logger.warning("FEEDS: appending {} items to '{}', which is not empty, makes it invalid {}: set "
+                           "overwrite: true (crawl -O) to replace the file instead",
+                           feed->config.format, feed->config.uri, feed->config.format);
+        }
         feeds_.push_back(std::move(feed));
     }
     Signals& signals = crawler_.signals();
@@ -226,7 +194,7 @@ FeedExport::~FeedExport()
     }
     if (writer_stuck_) {
         // Its thread is blocked in a write that did not return in time:
-        // joining would hang the exit. Left running, it owns only FeedFiles
+        // joining would hang the exit. Left running, it owns only BatchFiles
         // (shared), never this.
         writer_->stop();
         static_cast<void>(writer_.release());
@@ -237,25 +205,67 @@ FeedExport::~FeedExport()
 
 void FeedExport::open()
 {
-    if (closed_) {
+    if (closed_ || opened_) {
         return;
     }
     opened_ = true;
     for (auto& feed : feeds_) {
-        if (feed->config.store_empty) {
-            start(*feed);
+        try {
+            if (!feed->batch) {
+                open_batch(*feed);
+            }
+            if (feed->config.store_empty) {
+                start(*feed);
+            }
+        } catch (const std::exception& e) {
+            logger.error("Feed {}: cannot start it: {}", feed->config.uri, e.what());
         }
     }
 }
 
+void FeedExport::open_batch(Feed& feed)
+{
+    const std::int64_t id = feed.batch_id + 1;
+    std::unique_ptr<FeedStorage> storage;
+    std::string uri = feed.config.uri;
+    if (id == 1) {
+        storage = std::move(feed.first_storage);
+    } else {
+        const FeedConfig config = feed_batch_config(feed.config, id, std::chrono::system_clock::now());
+        storage = FeedStorageRegistry::instance().create(config);
+        // Each file is a document of its own: a fresh exporter writes its
+        // opening bytes (CSV: its header) again.
+        feed.sink.clear();
+        feed.exporter = FeedExporterRegistry::instance().create(config.exporter, feed.sink, config.options);
+        uri = config.uri;
+    }
+    feed.batch_id = id;
+    feed.batch = std::make_shared<BatchFile>(std::move(storage), std::move(uri));
+    feed.batches.push_back(feed.batch);
+    net::post(writer_->get_executor(), [file = feed.batch] { file->open(); });
+}
+
 void FeedExport::start(Feed& feed)
 {
-    if (feed.started) {
+    if (feed.batch->started) {
         return;
     }
-    feed.started = true;
+    feed.batch->started = true;
     feed.exporter->start();
     submit(feed);
+}
+
+void FeedExport::finish_batch(Feed& feed)
+{
+    if (!feed.batch) {
+        return;
+    }
+    if (feed.batch->started) {
+        feed.exporter->finish();
+        submit(feed);
+    }
+    net::post(writer_->get_executor(), [file = feed.batch] { file->commit(); });
+    feed.batch.reset();
 }
 
 void FeedExport::submit(Feed& feed)
@@ -264,16 +274,27 @@ void FeedExport::submit(Feed& feed)
         return;
     }
     std::size_t backlog = 0;
-    const bool wake = feed.file->queue(feed.sink.str(), backlog);
+    const bool wake = feed.batch->queue(feed.sink.str(), backlog);
     feed.sink.clear();
     if (wake) {
-        net::post(writer_->get_executor(), [file = feed.file] { file->drain(); });
+        net::post(writer_->get_executor(), [file = feed.batch] { file->drain(); });
     }
     if (backlog > backlog_warning_bytes && !feed.backlog_warned) {
         feed.backlog_warned = true;
         logger.warning("Feed {}: {} MiB are waiting to be written: the disk is slower than the crawl",
-                     feed.config.uri, backlog >> 20);
+                       feed.config.uri, backlog >> 20);
     }
+}
+
+void FeedExport::warn_escaped(Feed& feed)
+{
+    if (feed.escaped_warned || feed.exporter->escaped_strings() == 0) {
+        return;
+    }
+    feed.escaped_warned = true;
+    logger.warning("Feed {}: items hold text that is not valid UTF-8; its bytes are kept, escaped as the {} "
+                   "exporter documents (trawl/feed_exporter.hpp), not replaced",
+                   feed.config.uri, feed.config.exporter);
 }
 
 void FeedExport::export_item(const Item& item)
@@ -287,17 +308,24 @@ void FeedExport::export_item(const Item& item)
             continue;
         }
         try {
+            if (!feed->batch) {
+                open_batch(*feed);
+            }
             start(*feed);
             feed->exporter->export_item(item);
         } catch (const std::exception& e) {
             // Part of an item would corrupt the feed: drop what it wrote.
             feed->sink.clear();
             logger.error("Feed {}: cannot export an item of kind '{}': {}", feed->config.uri, item.kind(),
-                          e.what());
+                         e.what());
             continue;
         }
-        ++feed->items;
+        ++feed->batch->items;
         submit(*feed);
+        warn_escaped(*feed);
+        if (feed->config.batch_item_count > 0 && feed->batch->items >= feed->config.batch_item_count) {
+            finish_batch(*feed);
+        }
     }
 }
 
@@ -307,48 +335,37 @@ void FeedExport::close()
         return;
     }
     closed_ = true;
-    std::vector<std::shared_ptr<FeedFile>> files;
     for (auto& feed : feeds_) {
-        // store_empty feeds start at SpiderOpened; a crawl that never
-        // opened writes nothing.
-        if (feed->config.store_empty && opened_) {
-            start(*feed);
-        }
-        if (feed->started) {
-            feed->exporter->finish();
-            submit(*feed);
-        }
-        files.push_back(feed->file);
+        finish_batch(*feed);  // a crawl that never opened has none
     }
-    // The writer runs its tasks in order: this one comes after every drain.
+    // The writer runs its tasks in order: this one comes after every
+    // commit.
     auto done = std::make_shared<std::promise<void>>();
     auto written = done->get_future();
-    net::post(writer_->get_executor(), [files = std::move(files), done] {
-        for (const auto& file : files) {
-            file->close();
-        }
-        done->set_value();
-    });
+    net::post(writer_->get_executor(), [done] { done->set_value(); });
     if (written.wait_for(close_timeout) != std::future_status::ready) {
         writer_stuck_ = true;
         logger.error("Feed export: the files are still being written after {} s; the feeds may be incomplete",
-                      close_timeout.count());
+                     close_timeout.count());
         return;
     }
 
     Stats& stats = crawler_.stats();
     for (const auto& feed : feeds_) {
         const FeedConfig& config = feed->config;
-        if (feed->started) {
-            stats.set_value(fmt::format("feedexport/item_count/{}", config.uri), feed->items);
-        }
-        const std::string message = fmt::format("{} feed ({} items) in: {}", config.format, feed->items, config.uri);
-        if (const int error = feed->file->error()) {
-            logger.error("Error storing {}: {}", message, error_text(error));
-            stats.inc_value(fmt::format("feedexport/failed_count/{}", storage_name(config)));
-        } else if (feed->items > 0 || config.store_empty) {
-            logger.info("Stored {}", message);
-            stats.inc_value(fmt::format("feedexport/success_count/{}", storage_name(config)));
+        for (const auto& batch : feed->batches) {
+            if (batch->started) {
+                stats.set_value(fmt::format("feedexport/item_count/{}", batch->uri()), batch->items);
+            }
+            const std::string message =
+                fmt::format("{} feed ({} items) in: {}", config.format, batch->items, batch->uri());
+            if (batch->error()) {
+                logger.error("Error storing {}: {}", message, batch->error().message());
+                stats.inc_value(fmt::format("feedexport/failed_count/{}", batch->stats_name()));
+            } else if (batch->items > 0 || config.store_empty) {
+                logger.info("Stored {}", message);
+                stats.inc_value(fmt::format("feedexport/success_count/{}", batch->stats_name()));
+            }
         }
     }
 }

@@ -1,16 +1,16 @@
 #include "extensions/feed_settings.hpp"
 
+#include "extensions/feed_storage.hpp"
+#include "extensions/feed_uri.hpp"
+
 #include <trawl/log.hpp>
 #include <trawl/spider.hpp>
-#include <trawl/url.hpp>
 
 #include <boost/json/serialize.hpp>
 
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cctype>
-#include <ctime>
 #include <functional>
 #include <optional>
 #include <stdexcept>
@@ -42,40 +42,6 @@ private:
     std::string source_;
     std::string uri_;
 };
-
-std::string utc_time(std::chrono::system_clock::time_point now, bool micros)
-{
-    using namespace std::chrono;
-    const auto seconds = floor<std::chrono::seconds>(now);
-    const std::time_t t = system_clock::to_time_t(seconds);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    // Scrapy's isoformat() with ':' replaced by '-', so that the name is a
-    // valid file name everywhere.
-    auto text = fmt::format("{:04}-{:02}-{:02}T{:02}-{:02}-{:02}", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                            tm.tm_hour, tm.tm_min, tm.tm_sec);
-    if (micros) {
-        text += fmt::format(".{:06}", duration_cast<microseconds>(now - seconds).count());
-    }
-    return text;
-}
-
-/// The URI's scheme as Python's urlsplit finds it ("" for a plain path).
-std::string uri_scheme(std::string_view uri)
-{
-    const auto colon = uri.find(':');
-    if (colon == std::string_view::npos || colon == 0 || !std::isalpha(static_cast<unsigned char>(uri[0]))) {
-        return {};
-    }
-    std::string scheme;
-    for (const char c : uri.substr(0, colon)) {
-        if (!std::isalnum(static_cast<unsigned char>(c)) && c != '+' && c != '-' && c != '.') {
-            return {};
-        }
-        scheme.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
-    }
-    return scheme;
-}
 
 /// A dict setting with the user's dict merged over its _BASE; null values
 /// stay (they disable an entry).
@@ -153,29 +119,19 @@ void resolve_storage(FeedConfig& config, const Settings& settings, const FeedErr
     if (!storage || !storage->is_string()) {
         errors.fail(fmt::format("unsupported storage scheme '{}' (supported: {})", scheme, known_keys(storages)));
     }
-    if (storage->get_string() == "stdout") {
-        config.storage = FeedConfig::Storage::stdout_stream;
+    if (!FeedStorageRegistry::instance().contains(storage->get_string())) {
+        errors.fail(fmt::format("unsupported storage '{}' for scheme '{}' (known: {})",
+                                std::string_view{storage->get_string()}, scheme,
+                                fmt::join(FeedStorageRegistry::instance().names(), ", ")));
+    }
+    config.storage = storage->get_string();
+    if (config.storage != "file") {
         return;
     }
-    if (storage->get_string() != "file") {
-        errors.fail(fmt::format("unsupported storage '{}' for scheme '{}' (trawl has file and stdout)",
-                                std::string_view{storage->get_string()}, scheme));
-    }
-    std::string_view rest{config.uri};
-    if (scheme.empty()) {
-        config.path = std::string(rest);
-    } else {
-        rest.remove_prefix(scheme.size() + 1);
-        if (rest.starts_with("//")) {
-            rest.remove_prefix(2);
-            const auto slash = rest.find('/');
-            const auto host = rest.substr(0, slash);
-            if (!host.empty() && host != "localhost") {
-                errors.fail(fmt::format("a file URI must name a local path, not host '{}'", host));
-            }
-            rest = slash == std::string_view::npos ? std::string_view{} : rest.substr(slash);
-        }
-        config.path = unquote(rest);
+    try {
+        config.path = file_uri_path(config.uri, scheme);
+    } catch (const std::invalid_argument& e) {
+        errors.fail(e.what());
     }
     if (config.path.empty()) {
         errors.fail("no file path");
@@ -194,7 +150,9 @@ void resolve_format(FeedConfig& config, const json::object& options, const Setti
         }
         config.format = format->get_string();
     } else {
-        std::string extension = config.path.extension().string();
+        // Any storage's URI ends in a file name, as a path does.
+        std::string extension =
+            (config.path.empty() ? std::filesystem::path(config.uri) : config.path).extension().string();
         if (!extension.empty()) {
             extension.erase(0, 1);
         }
@@ -331,71 +289,39 @@ FeedConfig read_feed(const std::string& configured_uri, const json::value& value
         }
         batch = count->to_number<std::int64_t>();
     }
-    if (batch > 0) {
-        // Refused rather than ignored: the user asked for files of N items
-        // and would get one file.
-        errors.fail("batch_item_count / FEED_EXPORT_BATCH_ITEM_COUNT: batches are not supported yet; set 0");
+    if (batch < 0) {
+        errors.fail(fmt::format("batch_item_count: expected a count >= 0, got {}", batch));
     }
+    if (batch > 0 && configured_uri.find("%(batch_id)") == std::string::npos &&
+        configured_uri.find("%(batch_time)") == std::string::npos) {
+        // Scrapy's check: every batch would overwrite (or append to) the
+        // same file.
+        errors.fail("%(batch_time)s or %(batch_id)d must be in the feed URI if FEED_EXPORT_BATCH_ITEM_COUNT "
+                    "setting or FEEDS.batch_item_count is specified and greater than 0");
+    }
+    config.batch_item_count = batch;
+    config.uri_template = configured_uri;
+    config.uri_params = params;
     read_exporter_options(config, options, settings, errors);
     return config;
 }
 
 } // namespace
 
-std::string substitute_uri_params(std::string_view uri, const std::map<std::string, std::string>& params)
+FeedConfig feed_batch_config(const FeedConfig& first, std::int64_t batch_id,
+                             std::chrono::system_clock::time_point now)
 {
-    std::string out;
-    std::size_t pos = 0;
-    while (pos < uri.size()) {
-        const auto percent = uri.find('%', pos);
-        out.append(uri.substr(pos, percent - pos));
-        if (percent == std::string_view::npos) {
-            break;
+    FeedConfig config = first;
+    config.uri_params["batch_id"] = std::to_string(batch_id);
+    config.uri_params["batch_time"] = feed_utc_time(now, true);
+    config.uri = substitute_uri_params(config.uri_template, config.uri_params);
+    if (config.storage == "file") {
+        config.path = file_uri_path(config.uri, uri_scheme(config.uri));
+        if (config.path.empty()) {
+            throw std::invalid_argument("no file path");
         }
-        if (percent + 1 < uri.size() && uri[percent + 1] == '%') {
-            out.push_back('%');
-            pos = percent + 2;
-            continue;
-        }
-        const auto close = percent + 1 < uri.size() && uri[percent + 1] == '(' ? uri.find(')', percent) : uri.npos;
-        if (close == std::string_view::npos) {
-            // Not a placeholder: a percent-encoded byte, or a lone '%'.
-            out.push_back('%');
-            pos = percent + 1;
-            continue;
-        }
-        const std::string key(uri.substr(percent + 2, close - percent - 2));
-        std::size_t spec = close + 1;
-        const bool zero_pad = spec < uri.size() && uri[spec] == '0';
-        std::size_t width = 0;
-        while (spec < uri.size() && std::isdigit(static_cast<unsigned char>(uri[spec]))) {
-            width = width * 10 + static_cast<std::size_t>(uri[spec] - '0');
-            ++spec;
-        }
-        if (spec >= uri.size() || (uri[spec] != 's' && uri[spec] != 'd')) {
-            throw std::invalid_argument(fmt::format("unsupported placeholder '{}' (use %({})s or %({})d)",
-                                                    uri.substr(percent, spec + 1 - percent), key, key));
-        }
-        const auto found = params.find(key);
-        if (found == params.end()) {
-            std::vector<std::string_view> names;
-            for (const auto& param : params) {
-                names.push_back(param.first);
-            }
-            throw std::invalid_argument(
-                fmt::format("unknown placeholder %({}){} (known: {})", key, uri[spec], fmt::join(names, ", ")));
-        }
-        std::string value = found->second;
-        if (uri[spec] == 'd' && (value.empty() || value.find_first_not_of("0123456789") != std::string::npos)) {
-            throw std::invalid_argument(fmt::format("placeholder %({})d: '{}' is not a number", key, value));
-        }
-        if (value.size() < width) {
-            value.insert(0, width - value.size(), zero_pad && uri[spec] == 'd' ? '0' : ' ');
-        }
-        out += value;
-        pos = spec + 1;
     }
-    return out;
+    return config;
 }
 
 std::vector<FeedConfig> read_feed_configs(const Settings& settings, const Spider& spider,
@@ -405,8 +331,8 @@ std::vector<FeedConfig> read_feed_configs(const Settings& settings, const Spider
     // with name and the times set over them.
     std::map<std::string, std::string> params(spider.arguments.begin(), spider.arguments.end());
     params["name"] = spider.name;
-    params["time"] = utc_time(now, false);
-    params["batch_time"] = utc_time(now, true);
+    params["time"] = feed_utc_time(now, false);
+    params["batch_time"] = feed_utc_time(now, true);
     params["batch_id"] = "1";
 
     std::vector<FeedConfig> configs;

@@ -75,6 +75,22 @@ TEST(CsvExporterTest, Options)
     EXPECT_THROW(CsvExporter(sink, options), std::invalid_argument);
 }
 
+TEST(CsvExporterTest, InvalidUtf8IsWrittenAsItIs)
+{
+    // A CSV file is bytes: the raw bytes are the lossless form. Inside a
+    // value written as JSON they are \udcNN escapes, as in the JSON feeds.
+    Item item{"thing"};
+    item["a\xff"] = "x\xe2\x82,y";
+    item["l"] = boost::json::array{"p\xc0", "q"};
+    item["o"] = boost::json::object{{"k", "\xfe"}};
+    EXPECT_EQ(run_exporter<CsvExporter>({item}),
+              "a\xff,l,o\r\n\"x\xe2\x82,y\",\"p\xc0,q\",\"{\"\"k\"\": \"\"\\udcfe\"\"}\"\r\n");
+    StringSink sink;
+    CsvExporter exporter(sink, {});
+    exporter.export_item(item);
+    EXPECT_EQ(exporter.escaped_strings(), 4u);  // the header, the value, the list's string, the object's
+}
+
 TEST(CsvExporterTest, NoItemsWritesNothing)
 {
     EXPECT_EQ(run_exporter<CsvExporter>({}), "");

@@ -1,26 +1,16 @@
 // The "feedexport" extension end to end: FEEDS in the settings, the
 // signals a crawl sends, the files on disk.
 
-#include "../crawler/crawler_test_support.hpp"
-#include "exporter_test_support.hpp"
+#include "feed_export_test_support.hpp"
 
 #include "extensions/builtin_extensions.hpp"
-#include "extensions/feed_export.hpp"
-
-#include <trawl/downloader_middleware.hpp>
-
-#include <boost/asio/io_context.hpp>
-#include <boost/json/parse.hpp>
 
 #include <gtest/gtest.h>
 
 #include <cctype>
 #include <chrono>
-#include <cstdlib>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <thread>
+#include <unistd.h>
 
 namespace trawl {
 namespace {
@@ -29,73 +19,9 @@ namespace fs = std::filesystem;
 namespace json = boost::json;
 using test::item_from;
 using test::LogCapture;
-
-std::string read_file(const fs::path& path)
-{
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream out;
-    out << in.rdbuf();
-    return out.str();
-}
-
-void write_file(const fs::path& path, std::string_view content)
-{
-    std::ofstream out(path, std::ios::binary);
-    out << content;
-}
-
-class FeedExportTest : public ::testing::Test {
-protected:
-    void SetUp() override
-    {
-        std::string pattern = (fs::temp_directory_path() / "trawl-feeds-XXXXXX").string();
-        ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
-        dir_ = pattern;
-    }
-    void TearDown() override
-    {
-        std::error_code ignored;
-        fs::remove_all(dir_, ignored);
-    }
-
-    std::string path(std::string_view name) const { return (dir_ / name).string(); }
-
-    /// A crawler whose FEEDS is `feeds` (JSON) with "{dir}" replaced by the
-    /// test's directory, on an io_context of the test's own as its loop.
-    std::unique_ptr<Crawler> crawler(std::string feeds,
-                                     std::initializer_list<std::pair<const char*, json::value>> values = {})
-    {
-        for (std::size_t at; (at = feeds.find("{dir}")) != std::string::npos;) {
-            feeds.replace(at, 5, dir_.string());
-        }
-        Settings settings;
-        settings.set("FEEDS", json::parse(feeds));
-        for (const auto& [name, value] : values) {
-            settings.set(name, value);
-        }
-        auto built = test::make_crawler(std::move(settings));
-        built->attach_executor(loop_.get_executor());
-        return built;
-    }
-
-    /// What the engine sends for a crawl that scrapes `items`.
-    static void crawl(Crawler& crawler, const std::vector<Item>& items)
-    {
-        crawler.signals().send(SpiderOpened{});
-        for (const auto& item : items) {
-            crawler.signals().send(ItemScraped{item});
-        }
-        crawler.signals().send(SpiderClosed{"finished"});
-    }
-
-    static std::vector<Item> two_items()
-    {
-        return {item_from(R"({"name": "a \"b\", c", "n": 1})"), item_from(R"({"name": "d", "n": 2.5})")};
-    }
-
-    fs::path dir_;
-    boost::asio::io_context loop_;
-};
+using test::read_file;
+using test::write_file;
+using FeedExportTest = test::FeedExportTest;
 
 TEST_F(FeedExportTest, NotConfiguredWithoutFeeds)
 {
@@ -236,23 +162,128 @@ TEST_F(FeedExportTest, UnwritablePathFailsAtStartUpWithThePathAndTheReason)
 {
     fs::create_directory(path("a-directory"));
     write_file(path("a-file"), "");
-    // (Permissions are no test here: the suite may run as root.)
-    auto crawler = this->crawler(R"({"{dir}/a-directory": {"format": "json"}})");
-    try {
-        FeedExport::from_crawler(*crawler);
-        ADD_FAILURE() << "no error";
-    } catch (const SettingsError& e) {
-        EXPECT_EQ(std::string(e.what()), "project settings: FEEDS: '" + path("a-directory") + "': cannot open '" +
-                                             path("a-directory") + "' for writing: Is a directory");
+    const auto error_of = [&](const std::string& feeds) -> std::string {
+        auto crawler = this->crawler(feeds);
+        try {
+            FeedExport::from_crawler(*crawler);
+        } catch (const SettingsError& e) {
+            return e.what();
+        }
+        return "no error";
+    };
+    EXPECT_EQ(error_of(R"({"{dir}/a-directory": {"format": "json"}})"),
+              "project settings: FEEDS: '" + path("a-directory") + "': cannot open '" + path("a-directory") +
+                  "' for writing: Is a directory");
+    EXPECT_EQ(error_of(R"({"{dir}/a-file/items.json": {}})"),
+              "project settings: FEEDS: '" + path("a-file/items.json") + "': cannot open '" +
+                  path("a-file/items.json") + "' for writing: Not a directory");
+    EXPECT_NE(error_of(R"({"{dir}/a-file/deeper/items.json": {}})").find("Not a directory"), std::string::npos);
+
+    // Permissions: root passes them all, but not a read-only mount.
+    if (::geteuid() != 0) {
+        fs::create_directory(path("read-only"));
+        fs::permissions(path("read-only"), fs::perms::owner_read | fs::perms::owner_exec);
+        EXPECT_EQ(error_of(R"({"{dir}/read-only/items.json": {}})"),
+                  "project settings: FEEDS: '" + path("read-only/items.json") + "': cannot create '" +
+                      path("read-only/items.json") + "': Permission denied");
+        EXPECT_NE(error_of(R"({"{dir}/read-only/sub/items.json": {}})")
+                      .find("cannot create directory '" + path("read-only/sub") + "': Permission denied"),
+                  std::string::npos);
+        fs::permissions(path("read-only"), fs::perms::owner_all);
     }
-    crawler = this->crawler(R"({"{dir}/a-file/items.json": {}})");
-    try {
-        FeedExport::from_crawler(*crawler);
-        ADD_FAILURE() << "no error";
-    } catch (const SettingsError& e) {
-        EXPECT_NE(std::string(e.what()).find("cannot create directory '" + path("a-file") + "'"), std::string::npos)
-            << e.what();
+    if (fs::is_directory("/sys/kernel")) {
+        const auto error = error_of(R"({"/sys/kernel/trawl-feed-test.jsonl": {}})");
+        EXPECT_TRUE(error.find("cannot create '/sys/kernel/trawl-feed-test.jsonl': ") != std::string::npos ||
+                    error == "no error")
+            << error;
+        EXPECT_FALSE(fs::exists("/sys/kernel/trawl-feed-test.jsonl"));
     }
+}
+
+TEST_F(FeedExportTest, NothingIsCreatedOrTruncatedBeforeTheSpiderOpens)
+{
+    write_file(path("old.jsonl"), "{\"old\": 1}\n");
+    const auto old_time = fs::last_write_time(path("old.jsonl"));
+    auto crawler = this->crawler(R"({"{dir}/old.jsonl": {"overwrite": true}, "{dir}/new.jsonl": {},
+                                     "{dir}/deep/er/new.json": {"overwrite": true}})");
+    {
+        // The checks ran (and passed); the spider then failed to open (a
+        // missing -a argument): no SpiderOpened, no SpiderClosed.
+        auto extension = FeedExport::from_crawler(*crawler);
+    }
+    EXPECT_EQ(read_file(path("old.jsonl")), "{\"old\": 1}\n");
+    EXPECT_EQ(fs::last_write_time(path("old.jsonl")), old_time);
+    EXPECT_FALSE(fs::exists(path("new.jsonl")));
+    EXPECT_FALSE(fs::exists(path("deep")));
+
+    // A crawl that opens creates them all, the directories too, even
+    // without items.
+    {
+        auto extension = FeedExport::from_crawler(*crawler);
+        crawl(*crawler, {});
+    }
+    EXPECT_EQ(read_file(path("old.jsonl")), "");
+    EXPECT_TRUE(fs::exists(path("new.jsonl")));
+    EXPECT_TRUE(fs::exists(path("deep/er/new.json")));
+}
+
+TEST_F(FeedExportTest, UnicodeNestedLargeAndInvalidUtf8Values)
+{
+    auto crawler = this->crawler(R"({"{dir}/items.jsonl": {}, "{dir}/utf8.jsonl": {"encoding": "utf-8"},
+                                     "{dir}/items.json": {}, "{dir}/items.csv": {}, "{dir}/items.xml": {},
+                                     "{dir}/clean.jsonl": {"fields": ["uni"]}})");
+    const std::string large(1 << 20, 'L');
+    Item first{"thing"};
+    first["uni"] = "caf\xc3\xa9 \xf0\x9f\x8e\x89";
+    first["nested"] = json::parse(R"({"a": [1, {"b": null}], "c": {"d": [true, 2.5]}})");
+    first["large"] = large;
+    Item second{"thing"};
+    second["uni"] = "ok";
+    second["nested"] = json::array{"x\xff"};
+    second["large"] = "bin\x80\x81";
+    LogCapture log;
+    {
+        auto extension = FeedExport::from_crawler(*crawler);
+        crawl(*crawler, {first, second, second});
+    }
+    const std::string first_line = "{\"uni\": \"caf\\u00e9 \\ud83c\\udf89\", \"nested\": {\"a\": [1, {\"b\": null}], "
+                                   "\"c\": {\"d\": [true, 2.5]}}, \"large\": \"" + large + "\"}\n";
+    const std::string second_line = "{\"uni\": \"ok\", \"nested\": [\"x\\udcff\"], \"large\": \"bin\\udc80\\udc81\"}\n";
+    EXPECT_EQ(read_file(path("items.jsonl")), first_line + second_line + second_line);
+    EXPECT_TRUE(read_file(path("utf8.jsonl")).starts_with("{\"uni\": \"caf\xc3\xa9 \xf0\x9f\x8e\x89\", \"n"));
+    const auto array = read_file(path("items.json"));
+    EXPECT_EQ(array, "[\n" + first_line.substr(0, first_line.size() - 1) + ",\n" +
+                         second_line.substr(0, second_line.size() - 1) + ",\n" +
+                         second_line.substr(0, second_line.size() - 1) + "\n]");
+    // The clean parts read back as they were.
+    const auto parsed = json::parse(read_file(path("items.jsonl")).substr(0, first_line.size()));
+    EXPECT_EQ(parsed.at("large").as_string().size(), large.size());
+    EXPECT_EQ(parsed.at("nested"), first["nested"]);
+    EXPECT_EQ(parsed.at("uni"), first["uni"]);
+
+    const auto csv = read_file(path("items.csv"));
+    EXPECT_NE(csv.find("x\xff,bin\x80\x81\r\n"), std::string::npos) << csv.substr(csv.size() - 60);
+    EXPECT_TRUE(csv.ends_with(large + "\r\nok,x\xff,bin\x80\x81\r\nok,x\xff,bin\x80\x81\r\n"));
+    const auto xml = read_file(path("items.xml"));
+    EXPECT_NE(xml.find("<item><uni>ok</uni><nested><value encoding=\"base64\">eP8=</value></nested>"
+                       "<large encoding=\"base64\">YmlugIE=</large></item>"),
+              std::string::npos);
+    EXPECT_NE(xml.find("<large>" + large + "</large>"), std::string::npos);
+
+    // One warning per feed that escaped something, not per item.
+    const auto lines = log.lines();
+    for (const char* feed : {"items.jsonl", "utf8.jsonl", "items.json", "items.csv", "items.xml"}) {
+        EXPECT_EQ(std::count_if(lines.begin(), lines.end(),
+                                [&](const std::string& line) {
+                                    return line.starts_with("Feed " + path(feed) + ": items hold text that is not "
+                                                            "valid UTF-8");
+                                }),
+                  1)
+            << feed;
+    }
+    EXPECT_EQ(std::count_if(lines.begin(), lines.end(),
+                            [&](const std::string& line) { return line.starts_with("Feed " + path("clean.jsonl")); }),
+              0);
 }
 
 TEST_F(FeedExportTest, AFeedWithoutItemsIsLeftEmptyUnlessStoreEmpty)

@@ -69,7 +69,7 @@ TEST(FeedSettingsTest, ReadsEachFeed)
     ASSERT_EQ(feeds.size(), 5u);
 
     EXPECT_EQ(feeds[0].uri, "out/quotes-books-2024-05-01T12-03-04.jl");
-    EXPECT_EQ(feeds[0].storage, FeedConfig::Storage::file);
+    EXPECT_EQ(feeds[0].storage, "file");
     EXPECT_EQ(feeds[0].path, "out/quotes-books-2024-05-01T12-03-04.jl");
     EXPECT_EQ(feeds[0].format, "jl");
     EXPECT_EQ(feeds[0].exporter, "jsonlines");
@@ -86,7 +86,7 @@ TEST(FeedSettingsTest, ReadsEachFeed)
     EXPECT_EQ(feeds[2].path, "/tmp/c.json");
     EXPECT_TRUE(feeds[2].overwrite);
 
-    EXPECT_EQ(feeds[3].storage, FeedConfig::Storage::stdout_stream);
+    EXPECT_EQ(feeds[3].storage, "stdout");
     EXPECT_EQ(feeds[3].exporter, "json");
 
     EXPECT_EQ(feeds[4].exporter, "xml");
@@ -102,6 +102,40 @@ TEST(FeedSettingsTest, ReadsEachFeed)
 TEST(FeedSettingsTest, BatchTimeHasMicroseconds)
 {
     EXPECT_EQ(read(R"({"%(batch_time)s.jsonl": {}})")[0].uri, "2024-05-01T12-03-04.000567.jsonl");
+}
+
+TEST(FeedSettingsTest, BatchesNeedABatchPlaceholder)
+{
+    const std::string says = "%(batch_time)s or %(batch_id)d must be in the feed URI if FEED_EXPORT_BATCH_ITEM_COUNT "
+                             "setting or FEEDS.batch_item_count is specified and greater than 0";
+    EXPECT_EQ(error_of(R"({"a.json": {"batch_item_count": 10}})"), "project settings: FEEDS: 'a.json': " + says);
+    EXPECT_EQ(error_of(R"({"b.jsonl": {}})", {{"FEED_EXPORT_BATCH_ITEM_COUNT", 5}}),
+              "project settings: FEEDS: 'b.jsonl': " + says);
+    EXPECT_NE(error_of(R"({"a-%(batch_id)d.json": {"batch_item_count": -1}})").find("expected a count >= 0"),
+              std::string::npos);
+    EXPECT_NE(error_of(R"({"a-%(batch_id)d.json": {"batch_item_count": "2"}})").find("expected an integer"),
+              std::string::npos);
+
+    const auto feeds = read(R"({"a-%(batch_id)05d.json": {"batch_item_count": 3}, "%(batch_time)s.csv": {},
+                                "c.jsonl": {"batch_item_count": 0}})",
+                            {{"FEED_EXPORT_BATCH_ITEM_COUNT", 7}});
+    EXPECT_EQ(feeds[0].batch_item_count, 3);
+    EXPECT_EQ(feeds[0].uri, "a-00001.json");
+    EXPECT_EQ(feeds[1].batch_item_count, 7);
+    EXPECT_EQ(feeds[2].batch_item_count, 0);
+
+    // Later batches: the id counts up, batch_time is the batch's own, the
+    // rest (%(time)s, arguments) stays the crawl's.
+    const auto more =
+        read(R"({"out/%(category)s-%(batch_id)03d-%(time)s-%(batch_time)s.jl": {"batch_item_count": 1}})");
+    const auto later = feed_batch_config(more[0], 12, start_time + hours{1});
+    EXPECT_EQ(later.uri, "out/books-012-2024-05-01T12-03-04-2024-05-01T13-03-04.000567.jl");
+    EXPECT_EQ(later.path, later.uri);
+    EXPECT_EQ(more[0].uri, "out/books-001-2024-05-01T12-03-04-2024-05-01T12-03-04.000567.jl");
+    EXPECT_EQ(feed_batch_config(read(R"({"file:///tmp/x%20%(batch_id)d.csv": {"batch_item_count": 1}})")[0], 2,
+                                start_time)
+                  .path,
+              "/tmp/x 2.csv");
 }
 
 TEST(FeedSettingsTest, SettingsAreTheFallbacks)
@@ -149,10 +183,9 @@ TEST(FeedSettingsTest, ErrorsNameTheFeedAndTheProblem)
     EXPECT_NE(error_of(R"({"%(nope)s.json": {}})").find("unknown placeholder %(nope)s"), std::string::npos);
     EXPECT_NE(error_of(R"({"a.json": {"overwrite": "yes"}})").find("overwrite: expected true or false"),
               std::string::npos);
-    EXPECT_NE(error_of(R"({"a.json": {"batch_item_count": 10}})").find("batches are not supported"),
-              std::string::npos);
-    EXPECT_NE(error_of(R"({"a.json": {}})", {{"FEED_EXPORT_BATCH_ITEM_COUNT", 5}}).find("batches are not supported"),
-              std::string::npos);
+    EXPECT_EQ(error_of(R"({"s3://bucket/a.json": {}})", {{"FEED_STORAGES", json::parse(R"({"s3": "test.nope"})")}}),
+              "project settings: FEEDS: 's3://bucket/a.json': unsupported storage 'test.nope' for scheme 's3' "
+              "(known: file, stdout)");
     EXPECT_NE(error_of(R"({"a.json": {"fields": 3}})").find("fields: expected a list or a dict"), std::string::npos);
     EXPECT_NE(error_of(R"({"a.json": "json"})").find("expected a dict of options"), std::string::npos);
 }

@@ -52,8 +52,38 @@ TEST(FeedTextTest, JsonStringsEscapeAsPythonJsonDumps)
     append_json_string(out, "q\" b\\ \n\r\t\b\f \x01 \x7f \xc3\xa9 \xf0\x9f\x8e\x89 /", true);
     EXPECT_EQ(out, R"("q\" b\\ \n\r\t\b\f \u0001 \u007f \u00e9 \ud83c\udf89 /")");
     out.clear();
-    append_json_string(out, "q\" \x01 \x7f \xc3\xa9 \xf0\x9f\x8e\x89 \xff", false);
-    EXPECT_EQ(out, "\"q\\\" \\u0001 \x7f \xc3\xa9 \xf0\x9f\x8e\x89 \xef\xbf\xbd\"");
+    EXPECT_TRUE(append_json_string(out, "q\" \x01 \x7f \xc3\xa9 \xf0\x9f\x8e\x89 \xff", false));
+    EXPECT_EQ(out, "\"q\\\" \\u0001 \x7f \xc3\xa9 \xf0\x9f\x8e\x89 \\udcff\"");
+}
+
+TEST(FeedTextTest, JsonStringsEscapeInvalidBytesAsSurrogateescape)
+{
+    const auto json = [](std::string_view text) {
+        std::string out;
+        const bool escaped = append_json_string(out, text, true);
+        return std::make_pair(out, escaped);
+    };
+    EXPECT_EQ(json("ok \xef\xbf\xbd"), std::make_pair(std::string(R"("ok \ufffd")"), false));
+    // Byte for byte as Python's surrogateescape decodes them.
+    EXPECT_EQ(json("\xc0\xaf"), std::make_pair(std::string(R"("\udcc0\udcaf")"), true));
+    EXPECT_EQ(json("\xe2\x82x"), std::make_pair(std::string(R"("\udce2\udc82x")"), true));
+    EXPECT_EQ(json("\xed\xa0\x80"), std::make_pair(std::string(R"("\udced\udca0\udc80")"), true));
+    EXPECT_EQ(json("\xf4\x90\x80\x80"), std::make_pair(std::string(R"("\udcf4\udc90\udc80\udc80")"), true));
+    EXPECT_EQ(json("\x80\xff\xfe"), std::make_pair(std::string(R"("\udc80\udcff\udcfe")"), true));
+}
+
+TEST(FeedTextTest, Utf8ValidityAndBase64)
+{
+    EXPECT_TRUE(is_valid_utf8(""));
+    EXPECT_TRUE(is_valid_utf8("caf\xc3\xa9 \xf0\x9f\x8e\x89 \xef\xbf\xbd"));
+    EXPECT_FALSE(is_valid_utf8("a\xff"));
+    EXPECT_FALSE(is_valid_utf8("\xe2\x82"));
+    EXPECT_EQ(base64(""), "");
+    EXPECT_EQ(base64("f"), "Zg==");
+    EXPECT_EQ(base64("fo"), "Zm8=");
+    EXPECT_EQ(base64("foo"), "Zm9v");
+    EXPECT_EQ(base64("foob"), "Zm9vYg==");
+    EXPECT_EQ(base64(std::string_view("\xff\xfe\x00", 3)), "//4A");
 }
 
 TEST(FeedTextTest, JsonNonFiniteNumbersAreNull)

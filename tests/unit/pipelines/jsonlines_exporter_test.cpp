@@ -7,6 +7,8 @@
 namespace trawl {
 namespace {
 
+namespace json = boost::json;
+
 using test::item_from;
 using test::run_exporter;
 using test::sample_items;
@@ -64,12 +66,26 @@ TEST(JsonLinesExporterTest, KindIsNotWritten)
     EXPECT_EQ(run_exporter<JsonLinesExporter>({Item{"quote"}}), "{}\n");
 }
 
-TEST(JsonLinesExporterTest, InvalidUtf8BecomesReplacementCharacter)
+TEST(JsonLinesExporterTest, InvalidUtf8IsEscapedAsPythonSurrogateescape)
 {
+    // Python: b'a\xff\xe2\x82x\xef\xbf\xbd'.decode('utf-8', 'surrogateescape'),
+    // then json.dumps: each invalid byte a lone surrogate \udcNN; the real
+    // U+FFFD stays one.
     Item item{"thing"};
-    item["s"] = "a\xff";
-    EXPECT_EQ(run_exporter<JsonLinesExporter>({item}), "{\"s\": \"a\\ufffd\"}\n");
-    EXPECT_EQ(run_exporter<JsonLinesExporter>({item}, test::utf8()), "{\"s\": \"a\xef\xbf\xbd\"}\n");
+    item["s"] = "a\xff\xe2\x82x\xef\xbf\xbd";
+    item["k\xc0"] = json::array{"\xed\xa0\x80", 1};
+    EXPECT_EQ(run_exporter<JsonLinesExporter>({item}),
+              "{\"s\": \"a\\udcff\\udce2\\udc82x\\ufffd\", \"k\\udcc0\": [\"\\udced\\udca0\\udc80\", 1]}\n");
+    // A lone surrogate has no UTF-8 form: escaped in UTF-8 output too.
+    EXPECT_EQ(run_exporter<JsonLinesExporter>({item}, test::utf8()),
+              "{\"s\": \"a\\udcff\\udce2\\udc82x\xef\xbf\xbd\", \"k\\udcc0\": [\"\\udced\\udca0\\udc80\", 1]}\n");
+
+    StringSink sink;
+    JsonLinesExporter exporter(sink, {});
+    exporter.export_item(test::item_from(R"({"clean": "caf\u00e9"})"));
+    EXPECT_EQ(exporter.escaped_strings(), 0u);
+    exporter.export_item(item);
+    EXPECT_EQ(exporter.escaped_strings(), 3u);  // the value, the key, the list's string
 }
 
 TEST(JsonLinesExporterTest, RefusesUnknownOptionsAndEncodings)

@@ -7,6 +7,8 @@
 namespace trawl {
 namespace {
 
+namespace json = boost::json;
+
 using test::item_from;
 using test::run_exporter;
 using test::sample_items;
@@ -61,10 +63,25 @@ TEST(XmlExporterTest, EscapesMarkupButNotQuotes)
 TEST(XmlExporterTest, RemovesCharactersXmlForbids)
 {
     Item item{"thing"};
-    constexpr char text[] = "\x00\x01\x08\x0b\x0c\x1f ok \xef\xbf\xbe\xef\xbf\xbf \xff";
+    constexpr char text[] = "\x00\x01\x08\x0b\x0c\x1f ok \xef\xbf\xbe\xef\xbf\xbf \xef\xbf\xbd";
     item["a"] = std::string(text, sizeof text - 1);
     EXPECT_EQ(run_exporter<XmlExporter>({item}),
               declaration + "<items>\n<item><a> ok  \xef\xbf\xbd</a></item>\n</items>");
+}
+
+TEST(XmlExporterTest, InvalidUtf8IsWrittenInBase64AndMarked)
+{
+    Item item{"thing"};
+    item["a"] = "ab\xff";
+    item["b"] = json::array{"ok", "\xc3"};
+    item["c"] = "<clean>";
+    EXPECT_EQ(run_exporter<XmlExporter>({item}),
+              declaration + "<items>\n<item><a encoding=\"base64\">YWL/</a><b><value>ok</value>"
+                            "<value encoding=\"base64\">ww==</value></b><c>&lt;clean&gt;</c></item>\n</items>");
+    StringSink sink;
+    XmlExporter exporter(sink, {});
+    exporter.export_item(item);
+    EXPECT_EQ(exporter.escaped_strings(), 2u);
 }
 
 TEST(XmlExporterTest, InvalidFieldNamesAreMadeNames)
