@@ -7,6 +7,7 @@
 #include "frontier/builtin_frontier.hpp"
 
 #include <builtin_middlewares.hpp>
+#include <builtin_pipelines.hpp>
 
 namespace trawl {
 
@@ -15,6 +16,7 @@ void register_builtin_components(Components& components)
     register_builtin_frontier(components);
     register_builtin_middlewares(components);
     register_builtin_extensions(components);
+    register_builtin_pipelines(components);
 }
 
 } // namespace trawl

@@ -17,6 +17,8 @@
 
 #include <fmt/format.h>
 
+#include <stdexcept>
+#include <string>
 #include <typeinfo>
 
 namespace trawl {
@@ -44,6 +46,20 @@ std::string describe(const std::exception_ptr& error, std::string* type_name = n
         return "unknown exception";
     }
 }
+
+// What escapes run_pipelines when a pipeline throws: which pipeline, and
+// its message, so the item counts as failed with that pipeline as reason.
+class PipelineFailure : public std::runtime_error {
+public:
+    PipelineFailure(std::string pipeline, const std::string& message)
+        : std::runtime_error(message), pipeline_(std::move(pipeline))
+    {
+    }
+    const std::string& pipeline() const noexcept { return pipeline_; }
+
+private:
+    std::string pipeline_;
+};
 
 } // namespace
 
@@ -272,7 +288,16 @@ net::awaitable<ItemAction> Engine::run_pipelines(std::shared_ptr<const Item> ori
     // original stays for the signals (item_dropped reports the item).
     Item item = *original;
     for (auto& pipeline : pipelines_) {
-        auto action = co_await pipeline.component->process_item(std::move(item), crawler_.spider());
+        std::exception_ptr failure;
+        ItemAction action;
+        try {
+            action = co_await pipeline.component->process_item(std::move(item), crawler_.spider());
+        } catch (...) {
+            failure = std::current_exception();
+        }
+        if (failure) {
+            throw PipelineFailure{pipeline.name, describe(failure)};
+        }
         if (auto* drop = std::get_if<Drop>(&action)) {
             co_return std::move(*drop);
         }
@@ -295,9 +320,22 @@ net::awaitable<void> Engine::send_item(Item item, std::string from_url)
     net::co_spawn(item_pool_.get_executor(), run_pipelines(shared),
                   net::bind_executor(loop_, [this, shared, from_url](std::exception_ptr error, ItemAction action) {
                       if (error) {
-                          logger.error("Error processing item {} from <{}>: {}", shared->kind(), from_url,
-                                        describe(error));
-                          crawler_.stats().inc_value("item_pipeline_errors");
+                          // A pipeline that throws fails this item only: counted with the
+                          // pipeline as the reason, and the crawl goes on.
+                          std::string pipeline = "unknown";
+                          std::string message;
+                          try {
+                              std::rethrow_exception(error);
+                          } catch (const PipelineFailure& failure) {
+                              pipeline = failure.pipeline();
+                              message = failure.what();
+                          } catch (...) {
+                              message = describe(error);
+                          }
+                          logger.error("Error processing {} item from <{}> in pipeline {}: {}", shared->kind(),
+                                       from_url, pipeline, message);
+                          crawler_.stats().inc_value("item_failed_count");
+                          crawler_.stats().inc_value(fmt::format("item_failed_reasons_count/{}", pipeline));
                       } else if (auto* drop = std::get_if<Drop>(&action)) {
                           logger.warning("Dropped: {} from <{}>", drop->reason, from_url);
                           crawler_.signals().send(ItemDropped{*shared, drop->reason});

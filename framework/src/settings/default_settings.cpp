@@ -34,7 +34,8 @@
 //   SPIDER_CONTRACTS*, SPIDER_LOADER_*, SPIDER_MODULES, STATSMAILER_RCPTS,
 //   TELNETCONSOLE_*.
 // - Added: settings Scrapy documents but reads with inline defaults
-//   (DUPEFILTER_DEBUG, HTTPERROR_*, JOBDIR), DOWNLOAD_SLOTS (Scrapy 2.9),
+//   (DUPEFILTER_DEBUG, HTTPERROR_*, JOBDIR, the files and images pipelines'
+//   FILES_* and IMAGES_* and MEDIA_ALLOW_REDIRECTS), DOWNLOAD_SLOTS (Scrapy 2.9),
 //   and trawl's own knobs at the end (TLS verification is on by default;
 //   Scrapy does not verify certificates).
 
@@ -168,6 +169,11 @@ FEED_EXPORTERS_BASE:
   xml: "xml"
 FEED_EXPORT_INDENT: 0
 
+FILES_STORE: null
+FILES_EXPIRES: 90
+FILES_URLS_FIELD: "file_urls"
+FILES_RESULT_FIELD: "files"
+
 HTTPCACHE_ENABLED: false
 HTTPCACHE_DIR: "httpcache"
 HTTPCACHE_IGNORE_MISSING: false
@@ -186,6 +192,14 @@ HTTPERROR_ALLOW_ALL: false
 HTTPPROXY_ENABLED: true
 HTTPPROXY_AUTH_ENCODING: "latin-1"
 
+IMAGES_STORE: null
+IMAGES_EXPIRES: 90
+IMAGES_URLS_FIELD: "image_urls"
+IMAGES_RESULT_FIELD: "images"
+IMAGES_MIN_WIDTH: 0
+IMAGES_MIN_HEIGHT: 0
+IMAGES_THUMBS: {}
+
 ITEM_PIPELINES: {}
 ITEM_PIPELINES_BASE: {}
 
@@ -203,6 +217,8 @@ LOG_SHORT_NAMES: false
 SCHEDULER_DEBUG: false
 
 LOGSTATS_INTERVAL: 60.0
+
+MEDIA_ALLOW_REDIRECTS: false
 
 MEMUSAGE_CHECK_INTERVAL_SECONDS: 60.0
 MEMUSAGE_ENABLED: true
@@ -291,6 +307,12 @@ ADAPTIVE_CONCURRENCY_MAX_RETRY_AFTER: 60  # seconds: the longest Retry-After tha
 HTTPAUTH_USER: ""                   # basic auth (httpauth); the spider argument http_user wins
 HTTPAUTH_PASS: ""                   # the spider argument http_pass wins
 HTTPAUTH_DOMAIN: null               # null = the first request's host, "" = every host; argument http_auth_domain wins
+ITEM_SCHEMA: null                   # the validate pipeline: a YAML file or an inline mapping of kinds
+DEDUP_FIELDS: null                  # the dedup pipeline: [fields] for every kind, or {kind: [fields]}
+SQLITE_PATH: "items.sqlite"         # the sqlite pipeline; %(name)s = the spider's name
+SQLITE_KEY: null                    # [fields] or {kind: [fields]}: a unique index, and upserts
+SQLITE_BATCH_SIZE: 1000             # items per transaction...
+SQLITE_FLUSH_SECS: 1.0              # ...or seconds, whichever comes first
 )yaml";
 
 } // namespace
