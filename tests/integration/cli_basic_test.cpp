@@ -34,7 +34,7 @@ TEST_F(CliBasic, HelpNamesEveryCommand)
 {
     const auto result = trawl({"--help"});
     EXPECT_EQ(result.exit_code, 0);
-    for (const char* command : {"crawl", "demo", "list", "fetch", "version"}) {
+    for (const char* command : {"crawl", "demo", "list", "check", "fetch", "shell", "settings", "version"}) {
         EXPECT_NE(result.out.find(command), std::string::npos) << command << " missing in:\n" << result.out;
     }
 }
@@ -47,6 +47,8 @@ TEST_F(CliBasic, HelpOfEachCommandNamesItsOptions)
         {"fetch", {"url", "--headers", "--no-redirect", "-s", "-L", "--logfile", "--nolog"}},
         {"demo", {"--quotes", "-O", "--output", "--stats-json", "-s", "-L", "--logfile", "--nolog"}},
         {"list", {}},
+        {"check", {"spider", "-l", "--list", "-s", "-L", "--nolog"}},
+        {"settings", {"--get", "--getbool", "--getint", "--getfloat", "--getlist", "SETTING", "-s"}},
         {"version", {"-v", "--verbose"}},
     };
     for (const auto& [command, names] : options) {

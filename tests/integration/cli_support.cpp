@@ -45,6 +45,12 @@ void CliTest::write(const fs::path& name, const std::string& text) const
 
 RunResult CliTest::trawl(const std::vector<std::string>& args, std::chrono::seconds limit) const
 {
+    return run(TRAWL_EXECUTABLE, args, limit);
+}
+
+RunResult CliTest::run(const std::string& program, const std::vector<std::string>& args,
+                       std::chrono::seconds limit) const
+{
     RunResult result;
     // Files rather than pipes: nothing to drain while waiting.
     const auto out_path = dir_ / ".trawl-stdout";
@@ -56,7 +62,7 @@ RunResult CliTest::trawl(const std::vector<std::string>& args, std::chrono::seco
         ADD_FAILURE() << "cannot open the output files: " << std::strerror(errno);
         return result;
     }
-    std::vector<std::string> argv_strings{TRAWL_EXECUTABLE};
+    std::vector<std::string> argv_strings{program};
     argv_strings.insert(argv_strings.end(), args.begin(), args.end());
     std::vector<char*> argv;
     for (auto& arg : argv_strings) {
@@ -110,7 +116,7 @@ RunResult CliTest::trawl(const std::vector<std::string>& args, std::chrono::seco
     result.err = read(err_path.filename());
     fs::remove(out_path);
     fs::remove(err_path);
-    EXPECT_FALSE(result.timed_out) << "trawl did not finish in " << limit.count() << " s; stderr:\n" << result.err;
+    EXPECT_FALSE(result.timed_out) << program << " did not finish in " << limit.count() << " s; stderr:\n" << result.err;
     return result;
 }
 
@@ -154,9 +160,9 @@ std::string last_line(const std::string& text)
 }
 
 ::testing::AssertionResult one_line_error(const RunResult& result, const std::string& command,
-                                          const std::string& mentions)
+                                          const std::string& mentions, const std::string& program)
 {
-    const std::string prefix = "trawl " + command + ": error: ";
+    const std::string prefix = program + " " + command + ": error: ";
     const std::string line = last_line(result.err);
     if (line.rfind(prefix, 0) != 0) {
         return ::testing::AssertionFailure() << "the last line of stderr is not \"" << prefix << "...\":\n"

@@ -31,6 +31,9 @@ protected:
     /// Runs `trawl ARGS...` in dir() and waits for it, at most `limit`.
     RunResult trawl(const std::vector<std::string>& args,
                     std::chrono::seconds limit = std::chrono::seconds{60}) const;
+    /// Runs `program ARGS...` (a path) the same way, e.g. a project's executable.
+    RunResult run(const std::string& program, const std::vector<std::string>& args,
+                  std::chrono::seconds limit = std::chrono::seconds{60}) const;
 
     const std::filesystem::path& dir() const { return dir_; }
     /// A file in dir(), as a string (empty if missing).
@@ -50,9 +53,9 @@ std::size_t count(const std::string& text, const std::string& needle);
 /// `text`'s last non-empty line ("" if none).
 std::string last_line(const std::string& text);
 
-/// A command's error as the user sees it: one line "trawl CMD: error: ...",
+/// A command's error as the user sees it: one line "PROGRAM CMD: error: ...",
 /// the last on standard error.
 ::testing::AssertionResult one_line_error(const RunResult& result, const std::string& command,
-                                          const std::string& mentions);
+                                          const std::string& mentions, const std::string& program = "trawl");
 
 } // namespace trawl::testing

@@ -113,4 +113,34 @@ private:
 /// Registers every built-in component under its short name.
 void register_builtin_components(Components& components);
 
+/// The components a program's own translation units register by name with
+/// TRAWL_PIPELINE, TRAWL_DOWNLOADER_MIDDLEWARE, TRAWL_SPIDER_MIDDLEWARE and
+/// TRAWL_EXTENSION (below): every Crawler starts with a copy of them, so a
+/// project's settings.yaml can name its own components as it names
+/// trawl's. Filled during static initialisation; read-only afterwards.
+Components& registered_components();
+
+namespace detail {
+struct ComponentRegistrar {
+    explicit ComponentRegistrar(void (*add)(Components&)) { add(registered_components()); }
+};
+} // namespace detail
+
 } // namespace trawl
+
+// Each registers a component class (with its static from_crawler) under a
+// name for settings such as ITEM_PIPELINES: {"myproject.prices": 300}. Use
+// them at namespace scope in the user's own .cpp files (which the linker
+// keeps), as TRAWL_SPIDER.
+#define TRAWL_PIPELINE(ComponentClass, component_name)                                         \
+    static const ::trawl::detail::ComponentRegistrar trawl_pipeline_registrar_##ComponentClass{ \
+        [](::trawl::Components& c) { c.add_pipeline<ComponentClass>(component_name); }}
+#define TRAWL_DOWNLOADER_MIDDLEWARE(ComponentClass, component_name)                                       \
+    static const ::trawl::detail::ComponentRegistrar trawl_downloader_middleware_registrar_##ComponentClass{ \
+        [](::trawl::Components& c) { c.add_downloader_middleware<ComponentClass>(component_name); }}
+#define TRAWL_SPIDER_MIDDLEWARE(ComponentClass, component_name)                                       \
+    static const ::trawl::detail::ComponentRegistrar trawl_spider_middleware_registrar_##ComponentClass{ \
+        [](::trawl::Components& c) { c.add_spider_middleware<ComponentClass>(component_name); }}
+#define TRAWL_EXTENSION(ComponentClass, component_name)                                         \
+    static const ::trawl::detail::ComponentRegistrar trawl_extension_registrar_##ComponentClass{ \
+        [](::trawl::Components& c) { c.add_extension<ComponentClass>(component_name); }}

@@ -53,7 +53,7 @@ void print_error(std::string_view command, std::string_view message)
         }
     }
     std::fflush(stdout);  // what a command printed comes first
-    fmt::print(stderr, "trawl {}: error: {}\n", command, line);
+    fmt::print(stderr, "{} {}: error: {}\n", program_name(), command, line);
 }
 
 int run_command(std::string_view command, const std::function<int()>& body)

@@ -1,9 +1,10 @@
 #pragma once
 // What every `trawl` subcommand shares: the options common to all of them
 // (-s, log level) and how they turn into Settings, and how a command reports
-// an error: one line on standard error, "trawl CMD: error: what", and an
+// an error: one line on standard error, "PROGRAM CMD: error: what", and an
 // exit status (2 for a usage or configuration error, as Scrapy's
-// UsageError, 1 for a failure while running).
+// UsageError, 1 for a failure while running). PROGRAM is "trawl" or the
+// name a project's executable gives run_command_line().
 
 #include <trawl/log.hpp>
 #include <trawl/settings.hpp>
@@ -55,14 +56,29 @@ Settings load_settings(const CommonOptions& options);
 /// otherwise.
 int run_command(std::string_view command, const std::function<int()>& body);
 
-/// "trawl CMD: error: MESSAGE" on standard error, on one line (line breaks
+/// "PROGRAM CMD: error: MESSAGE" on standard error, on one line (line breaks
 /// in the message become spaces).
 void print_error(std::string_view command, std::string_view message);
 
+/// The executable's name in usage and error lines ("trawl" unless
+/// run_command_line() was given another).
+const std::string& program_name();
+
+/// trawl::run_command_line() (<trawl/command_line.hpp>) with commands of
+/// the caller's own added to the common ones: how the `trawl` executable
+/// adds those a project binary does not have (demo, startproject, ...).
+int run_command_line(int argc, char** argv, std::string_view program,
+                     const std::function<void(CLI::App&)>& add_more_commands);
+
+// The commands every program has (run_command_line adds them).
 void add_crawl_command(CLI::App& app);
-void add_demo_command(CLI::App& app);
 void add_list_command(CLI::App& app);
+void add_check_command(CLI::App& app);
 void add_fetch_command(CLI::App& app);
+void add_settings_command(CLI::App& app);
 void add_version_command(CLI::App& app);
+
+// The `trawl` executable's own.
+void add_demo_command(CLI::App& app);
 
 } // namespace trawl::cli

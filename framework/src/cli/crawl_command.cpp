@@ -5,7 +5,8 @@
 //   -O FILE[:FORMAT]   the same, overwriting the file
 //   --stats-json FILE  the final stats as JSON
 // The final stats are logged at the end, as Scrapy dumps them. `trawl list`
-// lives here too: it names the spiders `crawl` knows.
+// lives here too: it names the spiders `crawl` knows (those registered in
+// SpiderRegistry::instance() before run_command_line()).
 
 #include "cli/command_context.hpp"
 #include "cli/feed_options.hpp"
@@ -18,7 +19,6 @@
 #include <boost/json/serialize.hpp>
 #include <boost/json/string.hpp>
 
-#include <builtin_spiders.hpp>
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -87,7 +87,6 @@ int run_crawl(const CrawlOptions& options)
         auto [name, value] = split_argument(argument);
         arguments[name] = value;
     }
-    register_builtin_spiders(SpiderRegistry::instance());
     std::unique_ptr<Spider> spider;
     try {
         spider = SpiderRegistry::instance().create(options.spider);
@@ -150,7 +149,6 @@ void add_list_command(CLI::App& app)
 {
     auto* command = app.add_subcommand("list", "List the available spiders");
     command->callback([] {
-        register_builtin_spiders(SpiderRegistry::instance());
         for (const auto& name : SpiderRegistry::instance().names()) {
             fmt::print("{}\n", name);
         }

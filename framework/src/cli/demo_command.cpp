@@ -12,7 +12,6 @@
 
 #include <boost/json/serialize.hpp>
 
-#include <builtin_spiders.hpp>
 #include <fmt/format.h>
 
 #include <fstream>
@@ -50,7 +49,7 @@ int run_demo(const DemoOptions& options)
     fmt::print(stderr, "Serving a quotes site of {} pages and {} authors at {}/\n", site.quote_pages(),
                site.authors(), server.base_url());
 
-    register_builtin_spiders(SpiderRegistry::instance());
+    // main.cpp registered the built-in spiders.
     auto spider = SpiderRegistry::instance().create("quotes");
     spider->arguments["start_url"] = server.base_url() + "/";
     Crawler crawler{std::move(spider), std::move(settings)};

@@ -259,4 +259,10 @@ std::unique_ptr<DupeFilter> Components::build_dupefilter(Crawler& crawler) const
     return build_named(crawler, dupefilters_, "DUPEFILTER_CLASS", "dupefilter");
 }
 
+Components& registered_components()
+{
+    static Components components;
+    return components;
+}
+
 } // namespace trawl

@@ -20,7 +20,8 @@ const Clock& Clock::steady()
 }
 
 Crawler::Crawler(std::unique_ptr<Spider> spider, Settings settings)
-    : settings_(std::move(settings)), spider_(std::move(spider)), clock_(&Clock::steady())
+    : settings_(std::move(settings)), spider_(std::move(spider)), components_(registered_components()),
+      clock_(&Clock::steady())
 {
     if (!spider_) {
         throw std::invalid_argument("Crawler needs a spider");

@@ -79,6 +79,35 @@ Settings with_dicts(const std::string& setting, std::string_view base, std::stri
 
 using Strings = std::vector<std::string>;
 
+// A program's own components, registered by name as a project's files do.
+class RegisteredPipeline final : public ItemPipeline {
+public:
+    static std::unique_ptr<RegisteredPipeline> from_crawler(Crawler&) { return std::make_unique<RegisteredPipeline>(); }
+    boost::asio::awaitable<ItemAction> process_item(Item item, Spider&) override { co_return item; }
+};
+class RegisteredMiddleware final : public DownloaderMiddleware {
+public:
+    static std::unique_ptr<RegisteredMiddleware> from_crawler(Crawler&)
+    {
+        return std::make_unique<RegisteredMiddleware>();
+    }
+    HookSet hooks() const override { return 0; }
+};
+TRAWL_PIPELINE(RegisteredPipeline, "myproject.prices");
+TRAWL_DOWNLOADER_MIDDLEWARE(RegisteredMiddleware, "myproject.polite");
+
+TEST(ComponentsTest, ComponentsRegisteredByTheProgramAreKnownToEveryCrawler)
+{
+    Settings settings;
+    settings.set("ITEM_PIPELINES_BASE", json::parse("{}"), SettingPriority::builtin);
+    settings.set("ITEM_PIPELINES", json::parse(R"({"myproject.prices": 300})"), SettingPriority::project);
+    settings.set("DOWNLOADER_MIDDLEWARES_BASE", json::parse("{}"), SettingPriority::builtin);
+    settings.set("DOWNLOADER_MIDDLEWARES", json::parse(R"({"myproject.polite": 10})"), SettingPriority::project);
+    auto crawler = make_crawler(std::move(settings));
+    EXPECT_EQ(names(crawler->components().build_pipelines(*crawler)), Strings{"myproject.prices"});
+    EXPECT_EQ(names(crawler->components().build_downloader_middlewares(*crawler)), Strings{"myproject.polite"});
+}
+
 TEST(ComponentsTest, MergesUserOverBaseSortedByPriorityThenName)
 {
     auto crawler = make_crawler(
