@@ -32,10 +32,7 @@ void CliTest::TearDown()
 
 std::string CliTest::read(const fs::path& name) const
 {
-    std::ifstream in(dir_ / name, std::ios::binary);
-    std::ostringstream text;
-    text << in.rdbuf();
-    return std::move(text).str();
+    return read_file(dir_ / name);
 }
 
 void CliTest::write(const fs::path& name, const std::string& text) const
@@ -51,10 +48,24 @@ RunResult CliTest::trawl(const std::vector<std::string>& args, std::chrono::seco
 RunResult CliTest::run(const std::string& program, const std::vector<std::string>& args,
                        std::chrono::seconds limit) const
 {
+    return run_program(program, args, dir_, limit);
+}
+
+std::string read_file(const fs::path& path)
+{
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return std::move(text).str();
+}
+
+RunResult run_program(const std::string& program, const std::vector<std::string>& args, const fs::path& cwd,
+                      std::chrono::seconds limit)
+{
     RunResult result;
     // Files rather than pipes: nothing to drain while waiting.
-    const auto out_path = dir_ / ".trawl-stdout";
-    const auto err_path = dir_ / ".trawl-stderr";
+    const auto out_path = cwd / ".trawl-stdout";
+    const auto err_path = cwd / ".trawl-stderr";
     const int out = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     const int err = ::open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     const int in = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
@@ -69,17 +80,17 @@ RunResult CliTest::run(const std::string& program, const std::vector<std::string
         argv.push_back(arg.data());
     }
     argv.push_back(nullptr);
-    const std::string cwd = dir_.string();
+    const std::string cwd_text = cwd.string();
 
     // Between fork and exec only async-signal-safe calls: the test process
     // has threads (the test servers).
     const pid_t pid = ::fork();
     if (pid == 0) {
-        if (::chdir(cwd.c_str()) != 0 || ::dup2(in, STDIN_FILENO) < 0 || ::dup2(out, STDOUT_FILENO) < 0 ||
+        if (::chdir(cwd_text.c_str()) != 0 || ::dup2(in, STDIN_FILENO) < 0 || ::dup2(out, STDOUT_FILENO) < 0 ||
             ::dup2(err, STDERR_FILENO) < 0) {
             ::_exit(127);
         }
-        ::execv(argv[0], argv.data());
+        ::execvp(argv[0], argv.data());
         ::_exit(127);
     }
     ::close(out);
@@ -112,8 +123,8 @@ RunResult CliTest::run(const std::string& program, const std::vector<std::string
         std::this_thread::sleep_for(std::chrono::milliseconds{5});
     }
     result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    result.out = read(out_path.filename());
-    result.err = read(err_path.filename());
+    result.out = read_file(out_path);
+    result.err = read_file(err_path);
     fs::remove(out_path);
     fs::remove(err_path);
     EXPECT_FALSE(result.timed_out) << program << " did not finish in " << limit.count() << " s; stderr:\n" << result.err;

@@ -22,6 +22,14 @@ struct RunResult {
     std::string err;         ///< standard error
 };
 
+/// Runs `program ARGS...` (a path, or a name looked up in PATH) in `cwd`
+/// and waits for it, at most `limit` (then it is killed and the test fails).
+RunResult run_program(const std::string& program, const std::vector<std::string>& args,
+                      const std::filesystem::path& cwd, std::chrono::seconds limit);
+
+/// The whole content of a file ("" if missing).
+std::string read_file(const std::filesystem::path& path);
+
 /// A temporary working directory for each test, removed afterwards.
 class CliTest : public ::testing::Test {
 protected:

@@ -10,6 +10,7 @@
 // cmake program), TRAWL_CXX_LAUNCHER (the parent's compiler launcher, e.g.
 // ccache, reused so that a second run is quick; may be empty).
 
+#include "cli_support.hpp"
 #include "support/test_server.hpp"
 
 #include <boost/json/parse.hpp>
@@ -22,16 +23,13 @@
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
-#include <csignal>
 #include <cstdlib>
 #include <cstring>
-#include <fcntl.h>
 #include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
 #include <string>
-#include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
 #include <vector>
@@ -40,82 +38,20 @@ namespace {
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
+using trawl::testing::read_file;
+using trawl::testing::run_program;
+using trawl::testing::RunResult;
 
-struct Run {
-    int exit_code = -1;
-    std::string out;
-    std::string err;
-};
+using Run = RunResult;
 
-std::string read(const fs::path& path)
-{
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream text;
-    text << in.rdbuf();
-    return std::move(text).str();
-}
+std::string read(const fs::path& path) { return read_file(path); }
 
-/// Runs argv in `cwd`, output to files (nothing to drain while waiting),
-/// killed at `limit`.
+/// Runs argv in `cwd`, killed at `limit`.
 Run run(std::vector<std::string> args, const fs::path& cwd, std::chrono::seconds limit)
 {
-    Run result;
-    const auto out_path = cwd / ".run-stdout";
-    const auto err_path = cwd / ".run-stderr";
-    const int out = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    const int err = ::open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    const int in = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
-    if (out < 0 || err < 0 || in < 0) {
-        ADD_FAILURE() << "cannot open the output files: " << std::strerror(errno);
-        return result;
-    }
-    std::vector<char*> argv;
-    for (auto& arg : args) {
-        argv.push_back(arg.data());
-    }
-    argv.push_back(nullptr);
-    const std::string dir = cwd.string();
-    // Between fork and exec only async-signal-safe calls: the test server has threads.
-    const pid_t pid = ::fork();
-    if (pid == 0) {
-        if (::chdir(dir.c_str()) != 0 || ::dup2(in, STDIN_FILENO) < 0 || ::dup2(out, STDOUT_FILENO) < 0 ||
-            ::dup2(err, STDERR_FILENO) < 0) {
-            ::_exit(127);
-        }
-        ::execvp(argv[0], argv.data());
-        ::_exit(127);
-    }
-    ::close(out);
-    ::close(err);
-    ::close(in);
-    if (pid < 0) {
-        ADD_FAILURE() << "fork: " << std::strerror(errno);
-        return result;
-    }
-    const auto deadline = std::chrono::steady_clock::now() + limit;
-    int status = 0;
-    bool timed_out = false;
-    while (true) {
-        const pid_t done = ::waitpid(pid, &status, WNOHANG);
-        if (done == pid || (done < 0 && errno != EINTR)) {
-            break;
-        }
-        if (std::chrono::steady_clock::now() > deadline) {
-            ::kill(pid, SIGKILL);
-            ::waitpid(pid, &status, 0);
-            timed_out = true;
-            break;
-        }
-        // Bounded polling: no SIGCHLD handler in a test process.
-        std::this_thread::sleep_for(20ms);
-    }
-    result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    result.out = read(out_path);
-    result.err = read(err_path);
-    fs::remove(out_path);
-    fs::remove(err_path);
-    EXPECT_FALSE(timed_out) << args[0] << " did not finish in " << limit.count() << " s";
-    return result;
+    const std::string program = args.front();
+    args.erase(args.begin());
+    return run_program(program, args, cwd, limit);
 }
 
 std::string describe(const Run& r)
