@@ -33,18 +33,26 @@ std::exception_ptr DepthMiddleware::process_spider_input(const Response& respons
     return nullptr;
 }
 
+namespace {
+
+std::int64_t depth_below(const Response& response)
+{
+    return meta_int(response.request().meta, "depth").value_or(0) + 1;
+}
+
+} // namespace
+
 void DepthMiddleware::process_spider_output(const Response& response, std::vector<Output>& output)
 {
     // Every request of one batch has the same depth: the stats (a lock
     // each) are updated once per batch, not once per request.
-    const auto depth = meta_int(response.request().meta, "depth").value_or(0) + 1;
+    const auto depth = depth_below(response);
     std::int64_t kept = 0;
     std::erase_if(output, [&](Output& element) {
         auto* request = std::get_if<Request>(&element);
         if (!request) {
             return false;
         }
-        request->meta["depth"] = depth;
         if (options_.priority != 0) {
             request->priority -= static_cast<int>(depth * options_.priority);
         }
@@ -62,6 +70,14 @@ void DepthMiddleware::process_spider_output(const Response& response, std::vecto
         stats_.inc_value(fmt::format("request_depth_count/{}", depth), kept);
     }
     stats_.max_value("request_depth_max", static_cast<double>(depth));
+}
+
+void DepthMiddleware::complete_requests(const Response& response, std::span<Request* const> requests)
+{
+    const auto depth = depth_below(response);
+    for (auto* request : requests) {
+        request->meta["depth"] = depth;
+    }
 }
 
 } // namespace trawl::middlewares

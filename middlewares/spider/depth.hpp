@@ -1,7 +1,8 @@
 #pragma once
 // Request depth (spider middleware, priority 900; Scrapy's DepthMiddleware).
 // Every request a callback yields gets meta "depth" = the depth of the
-// response it came from + 1 (a response whose request has no depth is at
+// response it came from + 1 (set in complete_requests: see
+// SpiderMiddleware) (a response whose request has no depth is at
 // depth 0); with DEPTH_PRIORITY its priority drops by depth x
 // DEPTH_PRIORITY (a negative value favours deep pages); past DEPTH_LIMIT
 // (0 = unlimited) it is dropped with a debug log.
@@ -37,7 +38,12 @@ public:
     DepthMiddleware(Options options, Stats& stats) : options_(options), stats_(stats) {}
 
     std::exception_ptr process_spider_input(const Response& response) override;
+    /// Priority, DEPTH_LIMIT and stats, for every request.
     void process_spider_output(const Response& response, std::vector<Output>& output) override;
+    /// meta "depth", for the requests that are kept (an insert into a
+    /// request's meta costs an allocation or two).
+    void complete_requests(const Response& response, std::span<Request* const> requests) override;
+    bool needs_completed_requests() const override { return false; }
 
 private:
     Options options_;

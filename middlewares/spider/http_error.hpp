@@ -84,6 +84,10 @@ public:
     /// True if the response may reach its callback.
     bool allowed(const Response& response) const;
 
+    /// Reads no Referer or meta "depth": the middlewares before it may
+    /// complete only the requests that are kept.
+    bool needs_completed_requests() const override { return false; }
+
 private:
     Options options_;
     Stats& stats_;

@@ -153,7 +153,9 @@ public:
         file_or_s3_ = scheme == "file" || scheme == "s3";
     }
 
-    std::optional<std::string> referrer(ReferrerPolicy policy, std::string_view request_url)
+    /// The Referer value for a request to `request_url`: a view of a
+    /// string this source keeps, so that a dropped request costs no copy.
+    std::optional<std::string_view> referrer(ReferrerPolicy policy, std::string_view request_url)
     {
         // A "potentially trustworthy" target is a TLS one here: data: and
         // the other local schemes are never requested from a page.
@@ -199,7 +201,7 @@ private:
         }
         return *origin_;
     }
-    std::optional<std::string> stripped_referrer(ReferrerPolicy policy)
+    std::optional<std::string_view> stripped_referrer(ReferrerPolicy policy)
     {
         if (sends_nothing(policy)) {
             return std::nullopt;
@@ -209,9 +211,12 @@ private:
         }
         return *stripped_;
     }
-    std::optional<std::string> origin_referrer(ReferrerPolicy policy)
+    std::optional<std::string_view> origin_referrer(ReferrerPolicy policy)
     {
-        return sends_nothing(policy) ? std::nullopt : origin();
+        if (sends_nothing(policy) || !origin()) {
+            return std::nullopt;
+        }
+        return *origin();
     }
 
     std::string_view url_;
@@ -261,7 +266,11 @@ std::optional<ReferrerPolicy> parse_referrer_policy(std::string_view name)
 std::optional<std::string> referrer(ReferrerPolicy policy, std::string_view response_url,
                                     std::string_view request_url)
 {
-    return ReferrerSource{response_url}.referrer(policy, request_url);
+    ReferrerSource source{response_url};
+    if (auto value = source.referrer(policy, request_url)) {
+        return std::string(*value);
+    }
+    return std::nullopt;
 }
 
 std::optional<std::string> referrer_after_redirect(ReferrerPolicy default_policy, std::string_view current,
@@ -350,13 +359,12 @@ ReferrerPolicy RefererMiddleware::policy_for(const Response& response, const boo
     return meta_policy(meta).value_or(response_policy(response));
 }
 
-void RefererMiddleware::process_spider_output(const Response& response, std::vector<Output>& output)
+void RefererMiddleware::complete_requests(const Response& response, std::span<Request* const> requests)
 {
     ReferrerSource source{response.url()};
     std::optional<ReferrerPolicy> from_response;  // read once, when a request needs it
-    for (auto& element : output) {
-        auto* request = std::get_if<Request>(&element);
-        if (request == nullptr || request->headers.contains("Referer")) {
+    for (auto* request : requests) {
+        if (request->headers.contains("Referer")) {
             continue;
         }
         auto policy = meta_policy(request->meta);
@@ -367,7 +375,7 @@ void RefererMiddleware::process_spider_output(const Response& response, std::vec
             policy = from_response;
         }
         if (auto value = source.referrer(*policy, request->url)) {
-            request->headers.add("Referer", std::move(*value));  // it has none: checked above
+            request->headers.add("Referer", std::string(*value));  // it has none: checked above
         }
     }
 }

@@ -17,7 +17,9 @@
 // A referrer is the response URL without credentials, fragment and default
 // port (only the scheme, host, port and "/" where the policy says origin);
 // nothing is sent from about:, blob:, data: or filesystem: pages. A Referer
-// the spider set itself is kept. Start requests get none.
+// the spider set itself is kept. Start requests get none. The header is
+// set in complete_requests, so a link the dupefilter drops costs nothing
+// (see SpiderMiddleware::complete_requests).
 //
 // Redirects: the redirect and metarefresh middlewares call
 // referrer_after_redirect() to recompute the Referer for the new URL
@@ -83,7 +85,9 @@ public:
     static std::unique_ptr<RefererMiddleware> from_crawler(Crawler& crawler);
     explicit RefererMiddleware(ReferrerPolicy default_policy) : default_policy_(default_policy) {}
 
-    void process_spider_output(const Response& response, std::vector<Output>& output) override;
+    /// Sets Referer on each request (that has none) as the policy says.
+    void complete_requests(const Response& response, std::span<Request* const> requests) override;
+    bool needs_completed_requests() const override { return false; }
 
     /// The policy for a request from `response` with `meta` (see above).
     ReferrerPolicy policy_for(const Response& response, const boost::json::object& meta);

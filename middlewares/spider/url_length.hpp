@@ -27,6 +27,10 @@ public:
 
     void process_spider_output(const Response& response, std::vector<Output>& output) override;
 
+    /// Reads no Referer or meta "depth": the middlewares before it may
+    /// complete only the requests that are kept.
+    bool needs_completed_requests() const override { return false; }
+
 private:
     std::size_t max_length_;
     Stats& stats_;

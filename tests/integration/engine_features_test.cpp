@@ -6,12 +6,14 @@
 
 #include <trawl/crawler.hpp>
 #include <trawl/spider.hpp>
+#include <trawl/spider_middleware.hpp>
 
 #include <boost/describe/class.hpp>
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <mutex>
 #include <thread>
@@ -194,6 +196,106 @@ TEST(EngineFeatures, DuplicatesAreDroppedCountedAndSignalledWhereverTheyAreCaugh
     // each, of which 30 pages are new.
     EXPECT_EQ(crawler.stats().get_number("dupefilter/filtered"), dropped_signals);
     EXPECT_EQ(dropped_signals, 6 * (5 + 3) - 30);
+}
+
+// What a spider middleware at 543 (after Depth at 900 and Referer at 700
+// in process_spider_output) sees of the requests passing through it.
+class WatchingMiddleware final : public SpiderMiddleware {
+public:
+    struct Counts {
+        std::atomic<int> complete{0};
+        std::atomic<int> incomplete{0};
+    };
+    // `counts` outlives the middleware, which the engine destroys at the end.
+    WatchingMiddleware(bool reads_details, Counts& counts) : reads_details_(reads_details), counts_(counts) {}
+    void process_spider_output(const Response&, std::vector<Output>& output) override
+    {
+        for (const auto& element : output) {
+            if (const auto* request = std::get_if<Request>(&element)) {
+                const bool complete = request->headers.contains("Referer") && request->meta.contains("depth");
+                ++(complete ? counts_.complete : counts_.incomplete);
+            }
+        }
+    }
+    bool needs_completed_requests() const override { return reads_details_; }
+
+private:
+    bool reads_details_;
+    Counts& counts_;
+};
+
+// Records, for each response, whether its request carried a Referer and
+// meta "depth" (what the downloader and the callback see).
+class DetailSpider final : public Spider {
+public:
+    explicit DetailSpider(std::string url)
+    {
+        name = "details";
+        start_urls = {std::move(url)};
+    }
+    Callback parse(Response response) override
+    {
+        const auto& request = response.request();
+        const bool start = request.url == start_urls.front();
+        const bool complete = request.headers.contains("Referer") && request.meta.contains("depth");
+        if (!start) {
+            ++(complete ? complete_ : incomplete_);
+        }
+        std::string_view body = response.body();
+        for (auto at = body.find("href=\""); at != std::string_view::npos; at = body.find("href=\"", at)) {
+            at += 6;
+            co_yield response.follow(body.substr(at, body.find('"', at) - at));
+        }
+        co_yield response.follow(start_urls.front());  // a duplicate from every page
+    }
+
+    std::atomic<int> complete_{0};
+    std::atomic<int> incomplete_{0};
+};
+
+// Referer and meta "depth" are set by complete_requests: on every request
+// as it passes when a middleware after them reads requests (one written
+// for Scrapy), else only on those the dupefilter keeps, and on dropped
+// duplicates only when RequestDropped has a handler.
+TEST(EngineFeatures, RefererAndDepthAreSetWhereSomethingCanSeeThem)
+{
+    for (const bool reads_details : {true, false}) {
+        for (const bool watch_dropped : {false, true}) {
+            SCOPED_TRACE(::testing::Message() << "reads_details " << reads_details << ", watch_dropped " << watch_dropped);
+            TestServer server;
+            auto spider = std::make_unique<DetailSpider>(server.url("/links/0?count=4"));
+            auto* details = spider.get();
+            Crawler crawler{std::move(spider),
+                            quiet({{"DEPTH_LIMIT", 2}, {"SPIDER_MIDDLEWARES", boost::json::object{{"watch", 543}}}})};
+            WatchingMiddleware::Counts watched;
+            crawler.components().add_spider_middleware(
+                "watch", [&](Crawler&) { return std::make_unique<WatchingMiddleware>(reads_details, watched); });
+            int dropped_complete = 0;
+            int dropped_incomplete = 0;
+            if (watch_dropped) {
+                crawler.signals().connect<RequestDropped>([&](const RequestDropped& dropped) {
+                    const bool complete =
+                        dropped.request.headers.contains("Referer") && dropped.request.meta.contains("depth");
+                    ++(complete ? dropped_complete : dropped_incomplete);
+                });
+            }
+            EXPECT_EQ(crawler.crawl(), "finished");
+            // 4 + 16 pages below the start page, each requested with both.
+            EXPECT_EQ(details->complete_, 4 + 16);
+            EXPECT_EQ(details->incomplete_, 0);
+            if (reads_details) {
+                EXPECT_GT(watched.complete, 0);
+                EXPECT_EQ(watched.incomplete, 0);
+            } else {
+                EXPECT_EQ(watched.complete, 0);
+                EXPECT_GT(watched.incomplete, 0);
+            }
+            if (watch_dropped) {
+                EXPECT_GT(dropped_complete, 0);
+                EXPECT_EQ(dropped_incomplete, 0);
+            }
+        }
+    }
 }
 
 struct Book {

@@ -73,6 +73,19 @@ Engine::Engine(Crawler& crawler)
         }
     }
     spider_middlewares_ = components.build_spider_middlewares(crawler_);
+    // Output hooks run descending: the middlewares after index i are those
+    // below it.
+    bool read_below = false;
+    completes_eagerly_.resize(spider_middlewares_.size());
+    for (std::size_t i = 0; i < spider_middlewares_.size(); ++i) {
+        completes_eagerly_[i] = read_below;
+        read_below = read_below || spider_middlewares_[i].component->needs_completed_requests();
+    }
+    for (std::size_t i = spider_middlewares_.size(); i-- > 0;) {
+        if (!completes_eagerly_[i]) {
+            deferred_completions_.push_back(spider_middlewares_[i].component.get());
+        }
+    }
     pipelines_ = components.build_pipelines(crawler_);
     extensions_ = components.build_extensions(crawler_);
 

@@ -120,7 +120,10 @@ private:
         std::vector<Fingerprint> fingerprints;
         std::vector<Request> duplicates;
     };
-    PreparedOutput prepare_output(std::vector<Output> values, bool keep_duplicates);
+    PreparedOutput prepare_output(std::vector<Output> values, bool keep_duplicates, const Response* response);
+    /// The spider middlewares' output hooks over one batch, descending,
+    /// with each complete_requests where it is due (see SpiderMiddleware).
+    void run_spider_output(const Response& response, std::vector<Output>& values);
     boost::asio::awaitable<void> handle_output(PreparedOutput output, std::string from_url);
     boost::asio::awaitable<void> send_item(Item item, std::string from_url);
     boost::asio::awaitable<ItemAction> run_pipelines(std::shared_ptr<const Item> item);
@@ -140,6 +143,11 @@ private:
     std::vector<DownloaderMiddleware*> response_chain_;   // descending
     std::vector<DownloaderMiddleware*> exception_chain_;  // descending
     std::vector<Components::Built<SpiderMiddleware>> spider_middlewares_;  // ascending
+    // Whether spider_middlewares_[i] completes a batch's requests right
+    // after its process_spider_output (a middleware after it reads them),
+    // and those that complete only what the dupefilter keeps, descending.
+    std::vector<bool> completes_eagerly_;
+    std::vector<SpiderMiddleware*> deferred_completions_;
     std::vector<Components::Built<ItemPipeline>> pipelines_;
     std::vector<Components::Built<Extension>> extensions_;
 

@@ -181,11 +181,9 @@ net::awaitable<void> Engine::drive(Callback callback, std::optional<Response> re
                     error = callback.promise().error;
                 }
                 if (response) {
-                    for (auto it = spider_middlewares_.rbegin(); it != spider_middlewares_.rend(); ++it) {
-                        it->component->process_spider_output(*response, values);
-                    }
+                    run_spider_output(*response, values);
                 }
-                output = prepare_output(std::move(values), keep_duplicates);
+                output = prepare_output(std::move(values), keep_duplicates, response ? &*response : nullptr);
             },
             // Not cancellable: a step is short CPU work. Asio 1.81's co_spawn
             // forwards a cancellation to the other executor through a pointer
@@ -214,7 +212,7 @@ net::awaitable<void> Engine::drive(Callback callback, std::optional<Response> re
                 }
             }
             if (recovered) {
-                co_await handle_output(prepare_output(std::move(*recovered), keep_duplicates), url);
+                co_await handle_output(prepare_output(std::move(*recovered), keep_duplicates, &*response), url);
             } else {
                 log_callback_error(error, url);
             }
@@ -238,25 +236,66 @@ net::awaitable<void> Engine::drive(Callback callback, std::optional<Response> re
     }
 }
 
+namespace {
+
+std::vector<Request*> requests_in(std::vector<Output>& values)
+{
+    std::vector<Request*> requests;
+    for (auto& value : values) {
+        if (auto* request = std::get_if<Request>(&value)) {
+            requests.push_back(request);
+        }
+    }
+    return requests;
+}
+
+} // namespace
+
+void Engine::run_spider_output(const Response& response, std::vector<Output>& values)
+{
+    for (std::size_t i = spider_middlewares_.size(); i-- > 0;) {
+        auto& middleware = *spider_middlewares_[i].component;
+        middleware.process_spider_output(response, values);
+        if (completes_eagerly_[i]) {
+            middleware.complete_requests(response, requests_in(values));
+        }
+    }
+}
+
 // Here, on the parse pool, not on the loop: canonicalising and hashing ~20
 // URLs a page was a fifth of the loop thread's time, and most of them are
-// duplicates, which need not go to the loop at all.
-Engine::PreparedOutput Engine::prepare_output(std::vector<Output> values, bool keep_duplicates)
+// duplicates, which need not go to the loop at all. Nor need they be
+// completed (SpiderMiddleware::complete_requests): only the requests kept.
+Engine::PreparedOutput Engine::prepare_output(std::vector<Output> values, bool keep_duplicates,
+                                              const Response* response)
 {
     PreparedOutput prepared;
     prepared.values.reserve(values.size());
-    for (auto& value : values) {
-        if (auto* request = std::get_if<Request>(&value)) {
+    std::vector<bool> duplicate(values.size());
+    std::vector<Request*> to_complete;
+    for (std::size_t i = 0; i < values.size(); ++i) {
+        if (auto* request = std::get_if<Request>(&values[i])) {
             const Fingerprint fingerprint = request_fingerprint(*request);
-            if (scheduler_->drop_if_duplicate(*request, fingerprint)) {
-                if (keep_duplicates) {
-                    prepared.duplicates.push_back(std::move(*request));
-                }
-                continue;
+            duplicate[i] = scheduler_->drop_if_duplicate(*request, fingerprint);
+            if (!duplicate[i]) {
+                prepared.fingerprints.push_back(fingerprint);
             }
-            prepared.fingerprints.push_back(fingerprint);
+            if (!duplicate[i] || keep_duplicates) {
+                to_complete.push_back(request);
+            }
         }
-        prepared.values.push_back(std::move(value));
+    }
+    if (response && !to_complete.empty()) {
+        for (auto* middleware : deferred_completions_) {
+            middleware->complete_requests(*response, to_complete);
+        }
+    }
+    for (std::size_t i = 0; i < values.size(); ++i) {
+        if (!duplicate[i]) {
+            prepared.values.push_back(std::move(values[i]));
+        } else if (keep_duplicates) {
+            prepared.duplicates.push_back(std::move(std::get<Request>(values[i])));
+        }
     }
     return prepared;
 }

@@ -142,6 +142,36 @@ TEST(MetaRefreshTest, ResponsesThatAreNotFollowed)
     EXPECT_FALSE(passes(request, html_page(request, "<html>" + wide + page, "text/html; charset=utf-8")));
 }
 
+// The raw bytes are looked at before any decoding, for the word
+// "refresh" inside a <meta> tag: wherever the tag sits in the first 4096
+// bytes, however the word is spelt, it is found; a "refresh" outside a
+// <meta> tag is not a refresh.
+TEST(MetaRefreshTest, FindsTheTagAnywhereInTheHead)
+{
+    auto crawler = make_crawler();
+    auto mw = MetaRefreshMiddleware::from_crawler(*crawler);
+    Request request{"http://example.com/"};
+    const std::string filler = "<p>Refresh the page <a href=\"/x\">here</a></p><meta charset=\"utf-8\">\n";
+    for (const std::string_view spelling : {"refresh", "REFRESH", "rEfReSh"}) {
+        for (std::size_t padding = 0; padding < 3900; padding += 37) {
+            std::string page = "<html><head>" + filler;
+            page.append(padding, ' ');
+            page += "<meta http-equiv=\"" + std::string(spelling) + "\" content=\"0;url=/moved\">";
+            page.append(5000, 'x');
+            auto action = run(mw->process_response(request, html_page(request, page)));
+            ASSERT_TRUE(std::holds_alternative<Reschedule>(action)) << spelling << " after " << padding;
+            EXPECT_EQ(std::get<Reschedule>(action).request.url, "http://example.com/moved");
+        }
+    }
+    // Past the first 4096 characters, as in w3lib, and outside a tag: none.
+    std::string late = "<html><head>" + filler + std::string(4100, ' ') +
+                       "<meta http-equiv=\"refresh\" content=\"0;url=/moved\">";
+    EXPECT_TRUE(std::holds_alternative<Response>(run(mw->process_response(request, html_page(request, late)))));
+    std::string text_only = "<html><head>" + filler + "<p>meta refresh content=0;url=/moved</p>";
+    EXPECT_TRUE(
+        std::holds_alternative<Response>(run(mw->process_response(request, html_page(request, text_only)))));
+}
+
 TEST(MetaRefreshTest, ReadsTheDecodedText)
 {
     auto crawler = make_crawler();

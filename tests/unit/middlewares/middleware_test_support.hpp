@@ -4,6 +4,7 @@
 
 #include <trawl/crawler.hpp>
 #include <trawl/downloader_middleware.hpp>
+#include <trawl/spider_middleware.hpp>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
@@ -75,6 +76,21 @@ inline Response make_response(std::string url, int status, Request request, Head
 inline Response respond(const Request& request, int status, Headers headers = {}, std::string body = {})
 {
     return make_response(request.url, status, request, std::move(headers), std::move(body));
+}
+
+/// A spider middleware's output hook as the engine runs it when a
+/// middleware after it reads every request: process_spider_output, then
+/// complete_requests over the requests left.
+inline void run_spider_output(SpiderMiddleware& middleware, const Response& response, std::vector<Output>& output)
+{
+    middleware.process_spider_output(response, output);
+    std::vector<Request*> requests;
+    for (auto& element : output) {
+        if (auto* request = std::get_if<Request>(&element)) {
+            requests.push_back(request);
+        }
+    }
+    middleware.complete_requests(response, requests);
 }
 
 inline double stat(Crawler& crawler, std::string_view key) { return crawler.stats().get_number(key, 0); }

@@ -88,7 +88,7 @@ TEST(RefererTest, SetsRefererOnCallbackOutputWithTheDefaultPolicy)
     Request own{"https://example.com/own"};
     own.headers.set("Referer", "https://set.by.spider/");
     output.emplace_back(std::move(own));
-    mw->process_spider_output(respond(page, 200), output);
+    run_spider_output(*mw, respond(page, 200), output);
     ASSERT_EQ(output.size(), 4U);
     EXPECT_EQ(referer_of(output[0]), "https://example.com/page");
     EXPECT_EQ(referer_of(output[1]), std::nullopt);  // https -> http: no referrer when downgrading
@@ -105,35 +105,35 @@ TEST(RefererTest, SettingHeaderAndMetaPickThePolicy)
 
     // REFERRER_POLICY.
     auto output = requests_to({"http://example.com/b"});
-    mw->process_spider_output(respond(page, 200), output);
+    run_spider_output(*mw, respond(page, 200), output);
     EXPECT_EQ(referer_of(output[0]), "http://example.com/");
 
     // The response's Referrer-Policy header wins over the setting; the last
     // known name in it counts.
     auto with_header = respond(page, 200, {{"Referrer-Policy", "no-referrer, unsafe-url, made-up"}});
     output = requests_to({"http://example.com/b"});
-    mw->process_spider_output(with_header, output);
+    run_spider_output(*mw, with_header, output);
     EXPECT_EQ(referer_of(output[0]), "http://example.com/a/page");
     EXPECT_EQ(log.count("made-up"), 0U);
 
     // meta wins over the header.
     output = requests_to({"http://example.com/b"});
     std::get<Request>(output[0]).meta["referrer_policy"] = "no-referrer";
-    mw->process_spider_output(with_header, output);
+    run_spider_output(*mw, with_header, output);
     EXPECT_EQ(referer_of(output[0]), std::nullopt);
 
     // An unknown name in meta: the default (REFERRER_POLICY), warned once.
     for (int i = 0; i < 2; ++i) {
         output = requests_to({"http://example.com/b"});
         std::get<Request>(output[0]).meta["referrer_policy"] = "typo-policy";
-        mw->process_spider_output(with_header, output);
+        run_spider_output(*mw, with_header, output);
         EXPECT_EQ(referer_of(output[0]), "http://example.com/");
     }
     EXPECT_EQ(log.count("typo-policy", spdlog::level::warn), 1U);
 
     // An unknown header: the default, warned.
     output = requests_to({"http://example.com/b"});
-    mw->process_spider_output(respond(page, 200, {{"Referrer-Policy", "bogus"}}), output);
+    run_spider_output(*mw, respond(page, 200, {{"Referrer-Policy", "bogus"}}), output);
     EXPECT_EQ(referer_of(output[0]), "http://example.com/");
     EXPECT_EQ(log.count("bogus", spdlog::level::warn), 1U);
 }
@@ -175,7 +175,7 @@ TEST(RefererTest, SafeToCallFromSeveralThreads)
                 Request page{"http://example.com/"};
                 auto output = requests_to({"http://example.com/x"});
                 std::get<Request>(output[0]).meta["referrer_policy"] = "unknown-" + std::to_string(i % 3);
-                mw->process_spider_output(respond(page, 200), output);
+                run_spider_output(*mw, respond(page, 200), output);
             }
         });
     }
