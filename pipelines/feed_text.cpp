@@ -2,11 +2,17 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <stdexcept>
 #include <string>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace trawl::feed {
 
@@ -21,6 +27,85 @@ void append_indent(std::string& out, int spaces)
 {
     out.push_back('\n');
     out.append(static_cast<std::size_t>(std::max(spaces, 0)), ' ');
+}
+
+// Whether a byte ends a run that append_json_string copies as it is: a
+// control character, '"', '\\', or any byte past ASCII.
+constexpr std::array<bool, 256> ends_plain_run = [] {
+    std::array<bool, 256> table{};
+    for (int byte = 0; byte < 256; ++byte) {
+        table[static_cast<std::size_t>(byte)] = byte < 0x20 || byte > 0x7E || byte == '"' || byte == '\\';
+    }
+    return table;
+}();
+
+#if defined(__SSE2__)
+// A bit per byte of the 16 at `bytes`: set where ends_plain_run is true.
+// Signed compares: bytes past 0x7F are negative, so "< 0x20" takes them too.
+unsigned stop_mask16(const char* bytes) noexcept
+{
+    const __m128i chunk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(bytes));
+    const __m128i control_or_high = _mm_cmplt_epi8(chunk, _mm_set1_epi8(0x20));
+    const __m128i del = _mm_cmpeq_epi8(chunk, _mm_set1_epi8(0x7F));
+    const __m128i quote = _mm_cmpeq_epi8(chunk, _mm_set1_epi8('"'));
+    const __m128i backslash = _mm_cmpeq_epi8(chunk, _mm_set1_epi8('\\'));
+    const __m128i stops = _mm_or_si128(_mm_or_si128(control_or_high, del), _mm_or_si128(quote, backslash));
+    return static_cast<unsigned>(_mm_movemask_epi8(stops));
+}
+#endif
+
+// How many bytes from `pos` on can be copied as they are (none of them
+// ends_plain_run): 16 bytes at a time where SSE2 is there (every x86-64),
+// then eight (SWAR: a byte's high bit in `flags` marks one that must stop
+// the run), then byte by byte.
+std::size_t plain_run_length(std::string_view text, std::size_t pos) noexcept
+{
+    const std::size_t start = pos;
+#if defined(__SSE2__)
+    if (text.size() - pos >= 16) {
+        for (; pos + 16 <= text.size(); pos += 16) {
+            if (const unsigned mask = stop_mask16(text.data() + pos); mask != 0) {
+                return pos + static_cast<std::size_t>(std::countr_zero(mask)) - start;
+            }
+        }
+        if (pos == text.size()) {
+            return pos - start;
+        }
+        // The last 16 bytes, overlapping those already seen to be plain.
+        const std::size_t last = text.size() - 16;
+        const unsigned mask = stop_mask16(text.data() + last) >> (pos - last);
+        return (mask != 0 ? pos + static_cast<std::size_t>(std::countr_zero(mask)) : text.size()) - start;
+    }
+#endif
+    constexpr std::uint64_t ones = 0x0101010101010101ULL;
+    constexpr std::uint64_t highs = 0x8080808080808080ULL;
+    while (pos + 8 <= text.size()) {
+        std::uint64_t word = 0;
+        std::memcpy(&word, text.data() + pos, 8);
+        const std::uint64_t below_space = word - ones * 0x20;            // with ~word: high bit where byte < 0x20
+        const std::uint64_t at_least_del = word + ones * (0x80 - 0x7F);  // high bit set where byte >= 0x7F
+        const std::uint64_t quote = word ^ (ones * '"');
+        const std::uint64_t backslash = word ^ (ones * '\\');
+        const std::uint64_t flags = ((below_space & ~word) | at_least_del | word | ((quote - ones) & ~quote) |
+                                     ((backslash - ones) & ~backslash)) &
+                                    highs;
+        if (flags != 0) {
+            break;
+        }
+        pos += 8;
+    }
+    while (pos < text.size() && !ends_plain_run[static_cast<unsigned char>(text[pos])]) {
+        ++pos;
+    }
+    return pos - start;
+}
+
+template <class Integer>
+void append_integer(std::string& out, Integer value)
+{
+    std::array<char, 24> buffer{};
+    const auto result = std::to_chars(buffer.data(), buffer.data() + buffer.size(), value);
+    out.append(buffer.data(), result.ptr);
 }
 
 void append_hex4(std::string& out, unsigned value)
@@ -183,61 +268,128 @@ std::string valid_utf8(std::string_view text)
     return out;
 }
 
-std::string python_float(double value)
+namespace {
+
+// Python's repr of `value` when it has at most six decimals and fewer than
+// 16 digits (prices, ratings, short coordinates: most floats in items),
+// without the shortest-digits search of to_chars. For the smallest k with
+// r / 10^k == |value|, r an integer, the decimal r·10^-k reads back as
+// `value` (both the division and the parse round correctly), and no text
+// with fewer digits does (it would have matched a smaller k). Below 10^15
+// the doubles are closer together than 10^-k, so that r is the only one.
+bool append_short_decimal(std::string& out, double value)
 {
+    static constexpr std::array<double, 7> powers{1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6};
+    const double magnitude = std::fabs(value);
+    if (!(magnitude >= 1e-4)) {
+        return false;  // zero, NaN and Python's exponent form below 1e-4
+    }
+    for (std::size_t k = 0; k < powers.size(); ++k) {
+        const double scaled = magnitude * powers[k];
+        if (scaled >= 1e15) {
+            return false;
+        }
+        const double rounded = std::nearbyint(scaled);
+        if (rounded / powers[k] != magnitude) {
+            continue;
+        }
+        const auto digits = static_cast<std::uint64_t>(rounded);
+        const auto scale = static_cast<std::uint64_t>(powers[k]);
+        if (value < 0) {
+            out.push_back('-');
+        }
+        append_integer(out, digits / scale);
+        out.push_back('.');
+        if (k == 0) {
+            out.push_back('0');
+            return true;
+        }
+        std::array<char, 8> fraction{};
+        auto rest = digits % scale;
+        for (std::size_t i = k; i-- > 0;) {
+            fraction[i] = static_cast<char>('0' + rest % 10);
+            rest /= 10;
+        }
+        out.append(fraction.data(), k);
+        return true;
+    }
+    return false;
+}
+
+} // namespace
+
+void append_python_float(std::string& out, double value)
+{
+    if (append_short_decimal(out, value)) {
+        return;
+    }
     if (std::isnan(value)) {
-        return "nan";
+        out += "nan";
+        return;
     }
     if (std::isinf(value)) {
-        return value < 0 ? "-inf" : "inf";
+        out += value < 0 ? "-inf" : "inf";
+        return;
     }
     // to_chars gives the shortest digits that read back the same value,
     // which is also what Python's repr picks; only the layout differs.
-    std::array<char, 64> buffer{};
+    // Scientific form is "[-]D[.DDD]e(+|-)XX[X]".
+    std::array<char, 32> buffer{};
     const auto result = std::to_chars(buffer.data(), buffer.data() + buffer.size(), value,
                                       std::chars_format::scientific);
-    const std::string_view text(buffer.data(), static_cast<std::size_t>(result.ptr - buffer.data()));
-    const bool negative = text.front() == '-';
-    const std::size_t e = text.find('e');
-    std::string digits;
-    for (const char c : text.substr(negative ? 1 : 0, e - (negative ? 1 : 0))) {
-        if (c != '.') {
-            digits.push_back(c);
+    const char* text = buffer.data();
+    const char* const end = result.ptr;
+    const char* const e = std::find(text, end, 'e');
+    if (*text == '-') {
+        out.push_back('-');
+        ++text;
+    }
+    std::array<char, 24> digits{};
+    int count = 0;
+    for (const char* c = text; c != e; ++c) {
+        if (*c != '.') {
+            digits[static_cast<std::size_t>(count++)] = *c;
         }
     }
-    const int exponent = std::atoi(std::string(text.substr(e + 1)).c_str());
+    int exponent = 0;
+    std::from_chars(e + (e[1] == '+' ? 2 : 1), end, exponent);
+    const std::string_view all(digits.data(), static_cast<std::size_t>(count));
     // Python's rule (format_float_short, mode 'r'): the point sits after
     // `point` digits; fixed notation when -4 < point <= 16.
     const int point = exponent + 1;
-    const int count = static_cast<int>(digits.size());
-    std::string out = negative ? "-" : "";
     if (point > -4 && point <= 16) {
         if (point <= 0) {
             out += "0.";
             out.append(static_cast<std::size_t>(-point), '0');
-            out += digits;
+            out += all;
         } else if (point >= count) {
-            out += digits;
+            out += all;
             out.append(static_cast<std::size_t>(point - count), '0');
             out += ".0";
         } else {
-            out += digits.substr(0, static_cast<std::size_t>(point));
+            out += all.substr(0, static_cast<std::size_t>(point));
             out += '.';
-            out += digits.substr(static_cast<std::size_t>(point));
+            out += all.substr(static_cast<std::size_t>(point));
         }
-        return out;
+        return;
     }
-    out += digits.front();
+    out += all.front();
     if (count > 1) {
         out += '.';
-        out += digits.substr(1);
+        out += all.substr(1);
     }
     out += exponent < 0 ? "e-" : "e+";
     const int magnitude = std::abs(exponent);
     if (magnitude < 10) {
         out += '0';
     }
-    out += std::to_string(magnitude);
+    append_integer(out, magnitude);
+}
+
+std::string python_float(double value)
+{
+    std::string out;
+    append_python_float(out, value);
     return out;
 }
 
@@ -263,25 +415,20 @@ std::string python_scalar_text(const boost::json::value& value, std::string_view
     throw std::logic_error("python_scalar_text: not a scalar");
 }
 
-bool append_json_string(std::string& out, std::string_view text, bool ensure_ascii)
+namespace {
+
+// append_json_string past its first `pos` bytes, which are plain: the
+// rest holds something to escape or decode.
+bool append_json_string_tail(std::string& out, std::string_view text, std::size_t pos, bool ensure_ascii)
 {
-    out.push_back('"');
+    out.append(text.substr(0, pos));
     bool escaped = false;
-    std::size_t pos = 0;
     while (pos < text.size()) {
         // A run of printable ASCII but '"' and '\\' (nearly all of most
         // text) is written as it is, without decoding it byte by byte.
-        std::size_t run = pos;
-        while (run < text.size()) {
-            const auto byte = static_cast<unsigned char>(text[run]);
-            if (byte < 0x20 || byte > 0x7E || byte == '"' || byte == '\\') {
-                break;
-            }
-            ++run;
-        }
-        if (run > pos) {
-            out.append(text.substr(pos, run - pos));
-            pos = run;
+        if (const std::size_t run = plain_run_length(text, pos); run > 0) {
+            out.append(text.substr(pos, run));
+            pos += run;
             continue;
         }
         char32_t c = 0;
@@ -323,6 +470,21 @@ bool append_json_string(std::string& out, std::string_view text, bool ensure_asc
     return escaped;
 }
 
+} // namespace
+
+bool append_json_string(std::string& out, std::string_view text, bool ensure_ascii)
+{
+    out.push_back('"');
+    // Most strings are plain all through: one scan, one copy.
+    const std::size_t plain = plain_run_length(text, 0);
+    if (plain == text.size()) {
+        out.append(text);
+        out.push_back('"');
+        return false;
+    }
+    return append_json_string_tail(out, text, plain, ensure_ascii);
+}
+
 std::uint64_t append_json(std::string& out, const boost::json::value& value, const JsonStyle& style, int depth)
 {
     const int indent = style.indent.value_or(0);
@@ -335,11 +497,17 @@ std::uint64_t append_json(std::string& out, const boost::json::value& value, con
         out += value.get_bool() ? "true" : "false";
         return 0;
     case boost::json::kind::int64:
+        append_integer(out, value.get_int64());
+        return 0;
     case boost::json::kind::uint64:
-        out += python_scalar_text(value, "");
+        append_integer(out, value.get_uint64());
         return 0;
     case boost::json::kind::double_:
-        out += std::isfinite(value.get_double()) ? python_float(value.get_double()) : "null";
+        if (std::isfinite(value.get_double())) {
+            append_python_float(out, value.get_double());
+        } else {
+            out += "null";
+        }
         return 0;
     case boost::json::kind::string:
         return append_json_string(out, value.get_string(), style.ensure_ascii) ? 1 : 0;

@@ -44,6 +44,8 @@ std::string base64(std::string_view bytes);
 /// "1000000000000000.0"), else in exponent form ("1e-05", "1.5e+16");
 /// "nan", "inf", "-inf".
 std::string python_float(double value);
+/// Appends python_float(value) to `out`.
+void append_python_float(std::string& out, double value);
 
 /// Python's str() of a JSON scalar as Scrapy's CSV and XML exporters write
 /// it: "True"/"False", numbers as Python prints them, strings as they are

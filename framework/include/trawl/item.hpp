@@ -16,7 +16,9 @@ namespace trawl {
 class Item {
 public:
     Item() = default;
-    explicit Item(std::string kind) : kind_(std::move(kind)) {}
+    /// Room for a typical item's fields from the start: filled one by one,
+    /// a json::object would grow (and reallocate) at each of the first few.
+    explicit Item(std::string kind) : kind_(std::move(kind)) { fields_.reserve(initial_field_capacity); }
     Item(std::string kind, boost::json::object fields) : kind_(std::move(kind)), fields_(std::move(fields)) {}
 
     /// An item from a described struct: its members become fields.
@@ -36,6 +38,8 @@ public:
     friend bool operator==(const Item&, const Item&) = default;
 
 private:
+    static constexpr std::size_t initial_field_capacity = 8;
+
     std::string kind_;
     boost::json::object fields_;
 };

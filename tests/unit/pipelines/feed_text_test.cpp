@@ -2,7 +2,15 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
+#include <charconv>
+#include <cmath>
+#include <cstring>
 #include <limits>
+#include <random>
+#include <string>
+#include <utility>
+#include <vector>
 
 namespace trawl::feed {
 namespace {
@@ -31,6 +39,89 @@ TEST(FeedTextTest, PythonFloatMatchesPythonRepr)
     EXPECT_EQ(python_float(std::numeric_limits<double>::quiet_NaN()), "nan");
     EXPECT_EQ(python_float(std::numeric_limits<double>::infinity()), "inf");
     EXPECT_EQ(python_float(-std::numeric_limits<double>::infinity()), "-inf");
+    // Few decimals (append_python_float's short path) and just past it.
+    EXPECT_EQ(python_float(12.99), "12.99");
+    EXPECT_EQ(python_float(0.99), "0.99");
+    EXPECT_EQ(python_float(-0.5), "-0.5");
+    EXPECT_EQ(python_float(1234567.125), "1234567.125");
+    EXPECT_EQ(python_float(0.00012), "0.00012");
+    EXPECT_EQ(python_float(0.1234567), "0.1234567");
+    EXPECT_EQ(python_float(3.000001), "3.000001");
+    EXPECT_EQ(python_float(2.675), "2.675");
+    EXPECT_EQ(python_float(99999999999999.9), "99999999999999.9");
+    EXPECT_EQ(python_float(123456789012345.6), "123456789012345.6");
+    EXPECT_EQ(python_float(999999999999999.0), "999999999999999.0");
+    EXPECT_EQ(python_float(1e14), "100000000000000.0");
+    EXPECT_EQ(python_float(4503599627370496.5), "4503599627370496.0");
+}
+
+// Python's repr is the shortest text that reads back the same double: for
+// many values, with few decimals or none to speak of, python_float reads
+// back exactly and has as many significant digits as to_chars' shortest.
+TEST(FeedTextTest, PythonFloatIsTheShortestTextThatReadsBack)
+{
+    std::mt19937_64 random{20261124};
+    auto significant_digits = [](std::string_view text) {
+        const auto e = text.find('e');
+        text = text.substr(0, e);
+        std::string digits;
+        for (const char c : text) {
+            if (c >= '0' && c <= '9') {
+                digits.push_back(c);
+            }
+        }
+        const auto first = digits.find_first_not_of('0');
+        if (first == std::string::npos) {
+            return std::size_t{1};
+        }
+        const auto last = digits.find_last_not_of('0');
+        return last - first + 1;
+    };
+    for (int i = 0; i < 20000; ++i) {
+        double value = 0;
+        if (i % 2 == 0) {
+            // An integer over a power of ten: a price, a rating.
+            const auto scale = std::pow(10.0, static_cast<double>(random() % 9));
+            value = static_cast<double>(random() % 100000000000ULL) / scale;
+        } else {
+            // Any finite double.
+            do {
+                const std::uint64_t bits = random();
+                std::memcpy(&value, &bits, sizeof value);
+            } while (!std::isfinite(value));
+        }
+        const std::string text = python_float(value);
+        double back = 0;
+        const auto parsed = std::from_chars(text.data(), text.data() + text.size(), back);
+        ASSERT_EQ(parsed.ec, std::errc{}) << text;
+        ASSERT_EQ(back, value) << text;
+        std::array<char, 64> shortest{};
+        const auto end = std::to_chars(shortest.data(), shortest.data() + shortest.size(), value,
+                                       std::chars_format::scientific);
+        ASSERT_EQ(significant_digits(text),
+                  significant_digits(std::string_view(shortest.data(), static_cast<std::size_t>(end.ptr - shortest.data()))))
+            << text;
+    }
+}
+
+// append_json_string copies plain runs eight bytes at a time: whatever the
+// position of a byte that needs escaping, it is found.
+TEST(FeedTextTest, JsonStringEscapesAtEveryPositionOfALongString)
+{
+    const std::vector<std::pair<std::string, std::string>> cases{
+        {"\"", "\\\""},     {"\\", "\\\\"},      {"\x1f", "\\u001f"}, {"\n", "\\n"},
+        {"\x7f", "\\u007f"}, {"\xc3\xa9", "\\u00e9"}, {"\x80", "\\udc80"},  {"~", "~"},
+        {" ", " "},
+    };
+    for (const auto& [special, escaped] : cases) {
+        for (std::size_t before = 0; before < 20; ++before) {
+            const std::string head(before, 'a');
+            const std::string tail(19 - before, 'z');
+            std::string out;
+            append_json_string(out, head + special + tail, true);
+            EXPECT_EQ(out, "\"" + head + escaped + tail + "\"") << before;
+        }
+    }
 }
 
 TEST(FeedTextTest, ValidUtf8KeepsValidTextAndReplacesIllFormedSequences)
