@@ -298,6 +298,61 @@ TEST(EngineFeatures, RefererAndDepthAreSetWhereSomethingCanSeeThem)
     }
 }
 
+// A callback that fails on the start page; a middleware turns the error
+// into a request for another page, which is completed like any other.
+class FailingSpider final : public Spider {
+public:
+    explicit FailingSpider(std::string url)
+    {
+        name = "failing";
+        start_urls = {std::move(url)};
+    }
+    Callback parse(Response response) override
+    {
+        if (response.url() == start_urls.front()) {
+            throw std::runtime_error("no luck");
+        }
+        referer = std::string(response.request().headers.get("Referer").value_or(""));
+        const auto& meta = response.request().meta;
+        depth = meta.contains("depth") ? meta.at("depth").to_number<int>() : -1;
+        co_return;
+    }
+    std::string referer;
+    int depth = 0;
+};
+
+class RecoveringMiddleware final : public SpiderMiddleware {
+public:
+    RecoveringMiddleware(bool reads_details, std::string url) : reads_details_(reads_details), url_(std::move(url)) {}
+    std::optional<std::vector<Output>> process_spider_exception(const Response&, std::exception_ptr) override
+    {
+        std::vector<Output> output;
+        output.emplace_back(Request{url_});
+        return output;
+    }
+    bool needs_completed_requests() const override { return reads_details_; }
+
+private:
+    bool reads_details_;
+    std::string url_;
+};
+
+TEST(EngineFeatures, RequestsRecoveredFromAnErrorAreCompleted)
+{
+    for (const bool reads_details : {true, false}) {
+        TestServer server;
+        auto spider = std::make_unique<FailingSpider>(server.url("/links/0?count=2"));
+        auto* failing = spider.get();
+        Crawler crawler{std::move(spider), quiet({{"SPIDER_MIDDLEWARES", boost::json::object{{"recover", 543}}}})};
+        crawler.components().add_spider_middleware("recover", [&](Crawler&) {
+            return std::make_unique<RecoveringMiddleware>(reads_details, server.url("/links/1?count=2"));
+        });
+        EXPECT_EQ(crawler.crawl(), "finished");
+        EXPECT_EQ(failing->referer, server.url("/links/0?count=2")) << reads_details;
+        EXPECT_EQ(failing->depth, 1) << reads_details;
+    }
+}
+
 struct Book {
     std::string title;
     double price;

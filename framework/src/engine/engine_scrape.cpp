@@ -61,6 +61,17 @@ private:
     std::string pipeline_;
 };
 
+std::vector<Request*> requests_in(std::vector<Output>& values)
+{
+    std::vector<Request*> requests;
+    for (auto& value : values) {
+        if (auto* request = std::get_if<Request>(&value)) {
+            requests.push_back(request);
+        }
+    }
+    return requests;
+}
+
 } // namespace
 
 void Engine::log_callback_error(const std::exception_ptr& error, const std::string& url)
@@ -212,6 +223,13 @@ net::awaitable<void> Engine::drive(Callback callback, std::optional<Response> re
                 }
             }
             if (recovered) {
+                // Completed like a callback's requests: by the eager
+                // middlewares here, by the others in prepare_output.
+                for (std::size_t i = 0; i < spider_middlewares_.size(); ++i) {
+                    if (completes_eagerly_[i]) {
+                        spider_middlewares_[i].component->complete_requests(*response, requests_in(*recovered));
+                    }
+                }
                 co_await handle_output(prepare_output(std::move(*recovered), keep_duplicates, &*response), url);
             } else {
                 log_callback_error(error, url);
@@ -235,21 +253,6 @@ net::awaitable<void> Engine::drive(Callback callback, std::optional<Response> re
         // else: the batch was full; resume for more.
     }
 }
-
-namespace {
-
-std::vector<Request*> requests_in(std::vector<Output>& values)
-{
-    std::vector<Request*> requests;
-    for (auto& value : values) {
-        if (auto* request = std::get_if<Request>(&value)) {
-            requests.push_back(request);
-        }
-    }
-    return requests;
-}
-
-} // namespace
 
 void Engine::run_spider_output(const Response& response, std::vector<Output>& values)
 {
