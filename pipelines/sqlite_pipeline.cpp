@@ -21,6 +21,11 @@ std::size_t queue_limit(std::size_t batch_size)
     return 2 * batch_size + 64;
 }
 
+// Rows the writer waits for in the middle of a batch before it wakes:
+// waking for every few rows cost more in futex calls and context switches
+// than the inserts. SQLITE_FLUSH_SECS still bounds how long rows wait.
+constexpr std::size_t wakeup_rows = 256;
+
 } // namespace
 
 std::unique_ptr<SqlitePipeline> SqlitePipeline::from_crawler(Crawler& crawler)
@@ -91,8 +96,7 @@ boost::asio::awaitable<void> SqlitePipeline::open_spider(Spider& spider)
 
 boost::asio::awaitable<ItemAction> SqlitePipeline::process_item(Item item, Spider&)
 {
-    auto row = pipelines::to_sql_row(item);
-    bool was_empty = false;
+    bool wake = false;
     {
         std::unique_lock lock{mutex_};
         if (!writer_.joinable() || stopping_) {
@@ -100,13 +104,16 @@ boost::asio::awaitable<ItemAction> SqlitePipeline::process_item(Item item, Spide
         }
         // Blocks this pool thread, never the loop: backpressure when the
         // disk is slower than the crawl.
-        space_.wait(lock, [&] { return queue_.size() < queue_limit(options_.batch_size) || stopping_; });
-        was_empty = queue_.empty();
-        queue_.push_back(std::move(row));
+        space_.wait(lock, [&] { return filling_.size() < queue_limit(options_.batch_size) || stopping_; });
+        // Converting under the lock is a few copies into filling_'s
+        // buffers, cheaper than building a row elsewhere and moving it in.
+        filling_.add(item);
+        if (writer_wants_ != 0 && filling_.size() >= writer_wants_) {
+            writer_wants_ = 0;
+            wake = true;
+        }
     }
-    // The writer only waits on an empty queue: waking it for every item
-    // would cost a futex call each.
-    if (was_empty) {
+    if (wake) {
         work_.notify_one();
     }
     co_return item;
@@ -136,61 +143,76 @@ void SqlitePipeline::stop()
 
 void SqlitePipeline::writer_loop()
 {
-    std::unique_lock lock{mutex_};
+    pipelines::SqlBatch rows;  // taken from filling_; rows before `next` are written
+    std::size_t next = 0;
     for (;;) {
-        work_.wait(lock, [&] { return !queue_.empty() || stopping_; });
-        if (queue_.empty()) {
+        // Idle, the first row starts a batch (and its flush deadline).
+        if (next == rows.size() && !take_rows(rows, next, 1, Clock::time_point::max())) {
             return;  // stopping, and everything queued is written
         }
-        std::deque<pipelines::SqlRow> pending;
-        write_batch(pending, lock);
+        write_batch(rows, next);
     }
+}
+
+// Swaps the written `rows` for filling_ once that holds `wanted` rows, or
+// by `deadline` if it holds any, or at once when stopping. False: no rows.
+bool SqlitePipeline::take_rows(pipelines::SqlBatch& rows, std::size_t& next, std::size_t wanted,
+                               Clock::time_point deadline)
+{
+    rows.clear();
+    next = 0;
+    std::unique_lock lock{mutex_};
+    auto ready = [&] { return filling_.size() >= wanted || stopping_; };
+    if (!ready()) {
+        writer_wants_ = wanted;
+        if (deadline == Clock::time_point::max()) {
+            work_.wait(lock, ready);
+        } else {
+            work_.wait_until(lock, deadline, ready);
+        }
+        writer_wants_ = 0;
+    }
+    if (filling_.empty()) {
+        return false;
+    }
+    std::swap(rows, filling_);
+    lock.unlock();
+    space_.notify_all();
+    return true;
 }
 
 // One transaction: up to SQLITE_BATCH_SIZE rows, or those that arrive
 // before SQLITE_FLUSH_SECS has passed since the batch began.
-void SqlitePipeline::write_batch(std::deque<pipelines::SqlRow>& pending, std::unique_lock<std::mutex>& lock)
+void SqlitePipeline::write_batch(pipelines::SqlBatch& rows, std::size_t& next)
 {
-    const auto deadline = std::chrono::steady_clock::now() + options_.flush_interval;
+    const auto deadline = Clock::now() + options_.flush_interval;
     std::size_t taken = 0;
     std::int64_t written = 0;
     bool began = false;
-    lock.unlock();
     try {
         store_->begin();
         began = true;
     } catch (const std::exception& e) {
-        // The rows still go in, each in its own implicit transaction.
+        // The rows still go in, each statement its own implicit transaction.
         logger_.error("{}", e.what());
         crawler_.stats().inc_value("sqlite/errors");
     }
-    lock.lock();
-    while (taken < options_.batch_size) {
-        if (queue_.empty()) {
-            if (stopping_ || !work_.wait_until(lock, deadline, [&] { return !queue_.empty() || stopping_; }) ||
-                queue_.empty()) {
-                break;
-            }
+    std::vector<pipelines::SqlRowError> errors;
+    for (;;) {
+        const auto count = std::min(rows.size() - next, options_.batch_size - taken);
+        written += static_cast<std::int64_t>(store_->write(rows, next, next + count, errors));
+        for (const auto& error : errors) {
+            logger_.error("Could not store a {} item: {}", rows.signature_of(error.row).kind, error.message);
+            crawler_.stats().inc_value("sqlite/errors");
         }
-        const auto count = std::min(queue_.size(), options_.batch_size - taken);
-        std::move(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(count), std::back_inserter(pending));
-        queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(count));
+        errors.clear();
+        next += count;
         taken += count;
-        space_.notify_all();
-        lock.unlock();
-        for (auto& row : pending) {
-            try {
-                store_->write(row);
-                ++written;
-            } catch (const std::exception& e) {
-                logger_.error("Could not store a {} item: {}", row.kind, e.what());
-                crawler_.stats().inc_value("sqlite/errors");
-            }
+        if (taken == options_.batch_size ||
+            !take_rows(rows, next, std::min(wakeup_rows, options_.batch_size - taken), deadline)) {
+            break;
         }
-        pending.clear();
-        lock.lock();
     }
-    lock.unlock();
     try {
         if (began) {
             store_->commit();
@@ -202,7 +224,6 @@ void SqlitePipeline::write_batch(std::deque<pipelines::SqlRow>& pending, std::un
         crawler_.stats().inc_value("sqlite/errors");
         store_->rollback();
     }
-    lock.lock();
 }
 
 } // namespace trawl

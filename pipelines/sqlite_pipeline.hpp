@@ -13,7 +13,10 @@
 // has (INSERT ... ON CONFLICT DO UPDATE).
 //
 // The database runs in WAL mode on the pipeline's own writer thread, so
-// process_item only converts the item and queues it. What a batch commits
+// process_item only converts the item and queues it. The writer inserts
+// runs of rows of one kind and field list with multi-row INSERTs; a row
+// that fails is retried alone, so it is the only one lost (and counted in
+// sqlite/errors). What a batch commits
 // stays if the process dies; the batch in progress is lost. close_spider
 // commits the last batch. A database that cannot be opened fails
 // open_spider, which stops the crawl before it fetches anything.
@@ -21,6 +24,7 @@
 // Stats: sqlite/items_written (committed), sqlite/commits, sqlite/errors.
 
 #include "kind_fields.hpp"
+#include "sqlite_batch.hpp"
 #include "sqlite_store.hpp"
 
 #include <trawl/item_pipeline.hpp>
@@ -29,7 +33,6 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
-#include <deque>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -68,8 +71,11 @@ public:
     static std::string expand_path(const std::string& pattern, const std::string& spider_name);
 
 private:
+    using Clock = std::chrono::steady_clock;
+
     void writer_loop();
-    void write_batch(std::deque<pipelines::SqlRow>& pending, std::unique_lock<std::mutex>& lock);
+    void write_batch(pipelines::SqlBatch& rows, std::size_t& next);
+    bool take_rows(pipelines::SqlBatch& rows, std::size_t& next, std::size_t wanted, Clock::time_point deadline);
     void stop();
 
     Crawler& crawler_;
@@ -77,10 +83,13 @@ private:
     std::string path_;
     std::unique_ptr<pipelines::SqliteStore> store_;  // used on the writer thread only once it runs
 
+    // process_item converts items into filling_; the writer swaps it for
+    // the batch it has written, so rows change hands a batch at a time.
     std::mutex mutex_;
-    std::condition_variable work_;   // rows queued, or stopping
-    std::condition_variable space_;  // the queue has room again
-    std::deque<pipelines::SqlRow> queue_;
+    std::condition_variable work_;   // filling_ has the rows the writer waits for, or stopping
+    std::condition_variable space_;  // filling_ has room again
+    pipelines::SqlBatch filling_;
+    std::size_t writer_wants_ = 0;  // the writer sleeps until filling_ has this many rows; 0: it is busy
     bool stopping_ = false;
     std::thread writer_;
     Logger logger_{"trawl.pipelines.sqlite"};

@@ -1,13 +1,11 @@
 #include "sqlite_store.hpp"
 
-#include <boost/json/serialize.hpp>
-
 #include <fmt/format.h>
 #include <sqlite3.h>
 
 #include <algorithm>
 #include <cctype>
-#include <limits>
+#include <bit>
 #include <stdexcept>
 
 namespace trawl::pipelines {
@@ -37,59 +35,7 @@ std::string_view declared_type(SqlValue::Type type)
     return "";  // no affinity: a column first seen as null keeps what it gets later
 }
 
-SqlValue to_sql_value(const boost::json::value& value)
-{
-    SqlValue out;
-    switch (value.kind()) {
-    case boost::json::kind::null:
-        break;
-    case boost::json::kind::bool_:
-        out.type = SqlValue::Type::integer;
-        out.integer = value.get_bool() ? 1 : 0;
-        break;
-    case boost::json::kind::int64:
-        out.type = SqlValue::Type::integer;
-        out.integer = value.get_int64();
-        break;
-    case boost::json::kind::uint64:
-        // Past INT64_MAX SQLite has no integer for it: keep the digits.
-        if (value.get_uint64() <= static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
-            out.type = SqlValue::Type::integer;
-            out.integer = static_cast<std::int64_t>(value.get_uint64());
-        } else {
-            out.type = SqlValue::Type::text;
-            out.text = std::to_string(value.get_uint64());
-        }
-        break;
-    case boost::json::kind::double_:
-        out.type = SqlValue::Type::real;
-        out.real = value.get_double();
-        break;
-    case boost::json::kind::string:
-        out.type = SqlValue::Type::text;
-        out.text.assign(value.get_string().data(), value.get_string().size());
-        break;
-    case boost::json::kind::array:
-    case boost::json::kind::object:
-        out.type = SqlValue::Type::text;
-        out.text = boost::json::serialize(value);
-        break;
-    }
-    return out;
-}
-
 } // namespace
-
-SqlRow to_sql_row(const Item& item)
-{
-    SqlRow row;
-    row.kind = item.kind();
-    row.columns.reserve(item.fields().size());
-    for (const auto& field : item.fields()) {
-        row.columns.emplace_back(std::string{field.key().data(), field.key().size()}, to_sql_value(field.value()));
-    }
-    return row;
-}
 
 std::string SqliteStore::table_name(std::string_view kind)
 {
@@ -139,6 +85,7 @@ SqliteStore::SqliteStore(const std::string& path, KindFields keys) : path_(path)
         exec("PRAGMA journal_mode=WAL");
         exec("PRAGMA synchronous=NORMAL");
         exec("CREATE TABLE IF NOT EXISTS trawl_open_check(x); DROP TABLE trawl_open_check");
+        max_variables_ = static_cast<std::size_t>(sqlite3_limit(db_, SQLITE_LIMIT_VARIABLE_NUMBER, -1));
     } catch (...) {
         sqlite3_close(db_);
         db_ = nullptr;
@@ -149,8 +96,10 @@ SqliteStore::SqliteStore(const std::string& path, KindFields keys) : path_(path)
 SqliteStore::~SqliteStore()
 {
     for (auto& [kind, table] : tables_) {
-        for (auto& [columns, statement] : table.statements) {
-            sqlite3_finalize(statement);
+        for (auto& [columns, inserts] : table.inserts) {
+            for (auto* statement : inserts.by_log2) {
+                sqlite3_finalize(statement);
+            }
         }
     }
     sqlite3_close(db_);
@@ -181,14 +130,16 @@ void SqliteStore::rollback() noexcept
     }
 }
 
-SqliteStore::Table& SqliteStore::table_for(const SqlRow& row)
+SqliteStore::Table& SqliteStore::table_for(const SqlBatch& batch, std::size_t row)
 {
-    if (auto it = tables_.find(row.kind); it != tables_.end()) {
+    const auto& signature = batch.signature_of(row);
+    if (auto it = tables_.find(signature.kind); it != tables_.end()) {
         return it->second;
     }
+    const auto values = batch.values(row);
     Table table;
-    table.name = table_name(row.kind);
-    table.key = keys_.for_kind(row.kind);
+    table.name = table_name(signature.kind);
+    table.key = keys_.for_kind(signature.kind);
 
     // A database from an earlier crawl already has the table: learn its columns.
     sqlite3_stmt* info = nullptr;
@@ -213,12 +164,12 @@ SqliteStore::Table& SqliteStore::table_for(const SqlRow& row)
             }
         };
         for (const auto& column : table.key) {
-            auto it = std::find_if(row.columns.begin(), row.columns.end(),
-                                   [&](const auto& c) { return c.first == column; });
-            add(column, it == row.columns.end() ? SqlValue::Type::null : it->second.type);
+            const auto at = static_cast<std::size_t>(
+                std::find(signature.columns.begin(), signature.columns.end(), column) - signature.columns.begin());
+            add(column, at == signature.columns.size() ? SqlValue::Type::null : values[at].type);
         }
-        for (const auto& [column, value] : row.columns) {
-            add(column, value.type);
+        for (std::size_t i = 0; i < signature.columns.size(); ++i) {
+            add(signature.columns[i], values[i].type);
         }
         if (first) {
             // A table needs a column; an item without fields still gets a row.
@@ -242,87 +193,106 @@ SqliteStore::Table& SqliteStore::table_for(const SqlRow& row)
         exec(fmt::format("CREATE UNIQUE INDEX IF NOT EXISTS {} ON {} ({})", quote(table.name + "_key"),
                          quote(table.name), columns));
     }
-    return tables_.emplace(row.kind, std::move(table)).first->second;
+    return tables_.emplace(signature.kind, std::move(table)).first->second;
 }
 
-void SqliteStore::add_columns(Table& table, const SqlRow& row)
+void SqliteStore::add_columns(Table& table, const SqlBatch& batch, std::size_t row)
 {
-    for (const auto& [column, value] : row.columns) {
-        auto name = lower(column);
+    const auto& columns = batch.signature_of(row).columns;
+    const auto values = batch.values(row);
+    for (std::size_t i = 0; i < columns.size(); ++i) {
+        auto name = lower(columns[i]);
         if (!table.columns.contains(name)) {
-            exec(fmt::format("ALTER TABLE {} ADD COLUMN {}{}", quote(table.name), quote(column),
-                             declared_type(value.type)));
+            exec(fmt::format("ALTER TABLE {} ADD COLUMN {}{}", quote(table.name), quote(columns[i]),
+                             declared_type(values[i].type)));
             table.columns.emplace(std::move(name), true);
         }
     }
 }
 
-sqlite3_stmt* SqliteStore::statement_for(Table& table, const SqlRow& row)
+SqliteStore::Inserts& SqliteStore::inserts_for(const SqlBatch& batch, std::size_t row)
 {
-    if (table.last_statement != nullptr &&
-        std::equal(row.columns.begin(), row.columns.end(), table.last_columns.begin(), table.last_columns.end(),
-                   [](const auto& column, const std::string& name) { return column.first == name; })) {
-        return table.last_statement;
-    }
-    table.last_columns.clear();
-    for (const auto& [column, value] : row.columns) {
-        table.last_columns.push_back(column);
-    }
-    table.last_statement = lookup_statement(table, row);
-    return table.last_statement;
-}
-
-sqlite3_stmt* SqliteStore::lookup_statement(Table& table, const SqlRow& row)
-{
+    Table& table = table_for(batch, row);
+    const auto& columns = batch.signature_of(row).columns;
     std::string signature;
-    for (const auto& [column, value] : row.columns) {
+    for (const auto& column : columns) {
         signature += column;
         signature.push_back('\0');
     }
-    if (auto it = table.statements.find(signature); it != table.statements.end()) {
+    if (auto it = table.inserts.find(signature); it != table.inserts.end()) {
         return it->second;
     }
-    add_columns(table, row);
-    std::string columns;
-    std::string placeholders;
-    std::string updates;
-    for (const auto& [column, value] : row.columns) {
-        columns += (columns.empty() ? "" : ", ") + quote(column);
-        placeholders += placeholders.empty() ? "?" : ", ?";
-        if (std::find(table.key.begin(), table.key.end(), column) == table.key.end()) {
-            updates += fmt::format("{}{} = excluded.{}", updates.empty() ? "" : ", ", quote(column), quote(column));
-        }
-    }
-    std::string sql;
-    if (row.columns.empty()) {
-        sql = fmt::format("INSERT INTO {} DEFAULT VALUES", quote(table.name));
+    add_columns(table, batch, row);
+    Inserts inserts;
+    inserts.table = table.name;
+    inserts.columns = columns.size();
+    if (columns.empty()) {
+        inserts.sql_head = fmt::format("INSERT INTO {} DEFAULT VALUES", quote(table.name));
     } else {
-        sql = fmt::format("INSERT INTO {} ({}) VALUES ({})", quote(table.name), columns, placeholders);
+        // The largest power of two within both limits.
+        inserts.max_rows = std::bit_floor(
+            std::clamp<std::size_t>(max_variables_ / columns.size(), 1, max_rows_per_statement));
+        std::string names;
+        std::string updates;
+        for (const auto& column : columns) {
+            names += (names.empty() ? "" : ", ") + quote(column);
+            if (std::find(table.key.begin(), table.key.end(), column) == table.key.end()) {
+                updates += fmt::format("{}{} = excluded.{}", updates.empty() ? "" : ", ", quote(column), quote(column));
+            }
+        }
+        inserts.sql_head = fmt::format("INSERT INTO {} ({}) VALUES ", quote(table.name), names);
         if (!table.key.empty()) {
             std::string target;
             for (const auto& column : table.key) {
                 target += (target.empty() ? "" : ", ") + quote(column);
             }
             // A later item with the same key updates the fields it has and
-            // keeps the others.
-            sql += updates.empty() ? fmt::format(" ON CONFLICT ({}) DO NOTHING", target)
-                                   : fmt::format(" ON CONFLICT ({}) DO UPDATE SET {}", target, updates);
+            // keeps the others. SQLite inserts a multi-row VALUES one row at
+            // a time, so a key repeated within one statement is updated by
+            // its later row as it would be by separate statements.
+            inserts.sql_tail = updates.empty() ? fmt::format(" ON CONFLICT ({}) DO NOTHING", target)
+                                               : fmt::format(" ON CONFLICT ({}) DO UPDATE SET {}", target, updates);
         }
     }
-    sqlite3_stmt* statement = nullptr;
-    if (sqlite3_prepare_v2(db_, sql.c_str(), static_cast<int>(sql.size()), &statement, nullptr) != SQLITE_OK) {
-        fail("prepare insert");
+    return table.inserts.emplace(std::move(signature), std::move(inserts)).first->second;
+}
+
+sqlite3_stmt* SqliteStore::statement(Inserts& inserts, std::size_t log2_rows)
+{
+    if (inserts.by_log2.size() <= log2_rows) {
+        inserts.by_log2.resize(log2_rows + 1, nullptr);
     }
-    table.statements.emplace(std::move(signature), statement);
+    auto*& statement = inserts.by_log2[log2_rows];
+    if (statement == nullptr) {
+        std::string sql = inserts.sql_head;
+        if (inserts.columns > 0) {
+            std::string one_row = "(?";
+            for (std::size_t i = 1; i < inserts.columns; ++i) {
+                one_row += ",?";
+            }
+            one_row += ")";
+            for (std::size_t i = 0; i < (std::size_t{1} << log2_rows); ++i) {
+                sql += i == 0 ? "" : ",";
+                sql += one_row;
+            }
+        }
+        sql += inserts.sql_tail;
+        if (sqlite3_prepare_v2(db_, sql.c_str(), static_cast<int>(sql.size()), &statement, nullptr) != SQLITE_OK) {
+            statement = nullptr;
+            fail("prepare insert");
+        }
+    }
     return statement;
 }
 
-void SqliteStore::write(const SqlRow& row)
+void SqliteStore::insert(Inserts& inserts, std::size_t log2_rows, const SqlBatch& batch, std::size_t first)
 {
-    Table& table = table_for(row);
-    sqlite3_stmt* statement = statement_for(table, row);
+    sqlite3_stmt* statement = this->statement(inserts, log2_rows);
+    // Rows of one signature in a row sit next to each other: their values
+    // are one contiguous run, bound in order.
+    const auto values = batch.values_from(first).first(inserts.columns << log2_rows);
     int index = 1;
-    for (const auto& [column, value] : row.columns) {
+    for (const auto& value : values) {
         int rc = SQLITE_OK;
         switch (value.type) {
         case SqlValue::Type::null:
@@ -334,12 +304,13 @@ void SqliteStore::write(const SqlRow& row)
         case SqlValue::Type::real:
             rc = sqlite3_bind_double(statement, index, value.real);
             break;
-        case SqlValue::Type::text:
+        case SqlValue::Type::text: {
             // The bytes as they are, valid UTF-8 or not: SQLite does not
-            // check, so nothing is lost.
-            rc = sqlite3_bind_text64(statement, index, value.text.data(), value.text.size(), SQLITE_STATIC,
-                                     SQLITE_UTF8);
+            // check, so nothing is lost. The batch outlives the step.
+            const auto text = batch.text(value);
+            rc = sqlite3_bind_text64(statement, index, text.data(), text.size(), SQLITE_STATIC, SQLITE_UTF8);
             break;
+        }
         }
         if (rc != SQLITE_OK) {
             sqlite3_reset(statement);
@@ -351,8 +322,69 @@ void SqliteStore::write(const SqlRow& row)
     // Every parameter is bound for each row: no sqlite3_clear_bindings.
     sqlite3_reset(statement);
     if (rc != SQLITE_DONE) {
-        fail(fmt::format("insert into {}", table.name));
+        fail(fmt::format("insert into {}", inserts.table));
     }
+}
+
+// Rows [first, last) share one signature.
+std::size_t SqliteStore::write_run(Inserts& inserts, const SqlBatch& batch, std::size_t first, std::size_t last,
+                                   std::vector<SqlRowError>& errors)
+{
+    std::size_t written = 0;
+    while (first < last) {
+        // 1. As many rows as one statement takes, else the largest power
+        //    of two left: 100 rows are 64 + 32 + 4.
+        const auto rows = std::bit_floor(std::min(last - first, inserts.max_rows));
+        const auto log2_rows = static_cast<std::size_t>(std::countr_zero(rows));
+        if (rows > 1) {
+            try {
+                insert(inserts, log2_rows, batch, first);
+                written += rows;
+                first += rows;
+                continue;
+            } catch (const std::exception&) {
+                // 2. A failed statement stored none of its rows (SQLite
+                //    undoes the statement, not the transaction): again one
+                //    by one, so only the bad rows are left out.
+            }
+        }
+        for (const auto end = first + rows; first < end; ++first) {
+            try {
+                insert(inserts, 0, batch, first);
+                ++written;
+            } catch (const std::exception& e) {
+                errors.push_back(SqlRowError{first, e.what()});
+            }
+        }
+    }
+    return written;
+}
+
+std::size_t SqliteStore::write(const SqlBatch& batch, std::size_t first, std::size_t last,
+                               std::vector<SqlRowError>& errors)
+{
+    std::size_t written = 0;
+    while (first < last) {
+        const auto signature = batch.row(first).signature;
+        auto end = first + 1;
+        while (end < last && batch.row(end).signature == signature) {
+            ++end;
+        }
+        Inserts* inserts = nullptr;
+        try {
+            inserts = &inserts_for(batch, first);
+        } catch (const std::exception& e) {
+            // No table or column for these rows: each is an error, as
+            // each would have been alone.
+            for (; first < end; ++first) {
+                errors.push_back(SqlRowError{first, e.what()});
+            }
+            continue;
+        }
+        written += write_run(*inserts, batch, first, end, errors);
+        first = end;
+    }
+    return written;
 }
 
 } // namespace trawl::pipelines

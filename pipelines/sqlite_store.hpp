@@ -4,16 +4,12 @@
 // pipeline's writer thread only (one SqliteStore per thread).
 
 #include "kind_fields.hpp"
+#include "sqlite_batch.hpp"
 
-#include <trawl/item.hpp>
-
-#include <cstdint>
+#include <cstddef>
 #include <map>
-#include <memory>
 #include <string>
 #include <string_view>
-#include <utility>
-#include <variant>
 #include <vector>
 
 struct sqlite3;
@@ -21,24 +17,11 @@ struct sqlite3_stmt;
 
 namespace trawl::pipelines {
 
-/// A field as SQLite stores it: NULL, INTEGER (ints, bools), REAL, or TEXT
-/// (strings as their bytes, even when not UTF-8; lists and objects as JSON).
-struct SqlValue {
-    enum class Type { null, integer, real, text };
-    Type type = Type::null;
-    std::int64_t integer = 0;
-    double real = 0;
-    std::string text;
+/// A row that could not be stored: its index in the batch and why.
+struct SqlRowError {
+    std::size_t row = 0;
+    std::string message;
 };
-
-struct SqlRow {
-    std::string kind;
-    std::vector<std::pair<std::string, SqlValue>> columns;  // field order
-};
-
-/// The row for `item`; made on the item's thread, so the writer thread
-/// only binds.
-SqlRow to_sql_row(const Item& item);
 
 class SqliteStore {
 public:
@@ -55,10 +38,11 @@ public:
     /// Best effort after a failed commit; never throws.
     void rollback() noexcept;
 
-    /// Inserts (or, with a key for its kind, upserts) one row, creating its
-    /// table and adding missing columns first. Throws std::runtime_error
-    /// with SQLite's message on failure.
-    void write(const SqlRow& row);
+    /// Inserts (or, with a key for their kind, upserts) rows [first, last)
+    /// of `batch` in their order, creating tables and adding missing
+    /// columns first. A row that fails is left out and reported in
+    /// `errors`; the others are stored. Returns how many were stored.
+    std::size_t write(const SqlBatch& batch, std::size_t first, std::size_t last, std::vector<SqlRowError>& errors);
 
     /// "book" -> "book"; "my-kind!" -> "my_kind_"; "" -> "items": a table
     /// name of letters, digits and '_', never starting with "sqlite_".
@@ -66,27 +50,41 @@ public:
     /// "a\"b" -> "\"a\"\"b\"": any name is a valid identifier once quoted.
     static std::string quote(std::string_view identifier);
 
+    /// The most rows one INSERT statement takes: past 64, longer
+    /// statements gained nothing measurable.
+    static constexpr std::size_t max_rows_per_statement = 64;
+
 private:
+    // The INSERT statements for one column list: inserts[k] takes 2^k rows
+    // (null until first needed), so any run of rows is a few statements.
+    struct Inserts {
+        std::vector<sqlite3_stmt*> by_log2;
+        std::string table;
+        std::size_t columns = 0;
+        std::size_t max_rows = 1;  // by SQLite's limit on a statement's variables
+        std::string sql_head;  // "INSERT INTO t (a, b) VALUES "
+        std::string sql_tail;  // " ON CONFLICT ..." or ""
+    };
     struct Table {
         std::string name;
         std::map<std::string, bool> columns;  // lower-cased names (SQLite's are case-insensitive)
         std::vector<std::string> key;
-        std::map<std::string, sqlite3_stmt*> statements;  // by column list
-        // Items of a kind mostly have the same fields: the last statement
-        // is checked first, without building its map key.
-        std::vector<std::string> last_columns;
-        sqlite3_stmt* last_statement = nullptr;
+        std::map<std::string, Inserts> inserts;  // by column list
     };
-    Table& table_for(const SqlRow& row);
-    void add_columns(Table& table, const SqlRow& row);
-    sqlite3_stmt* statement_for(Table& table, const SqlRow& row);
-    sqlite3_stmt* lookup_statement(Table& table, const SqlRow& row);
+    Table& table_for(const SqlBatch& batch, std::size_t row);
+    void add_columns(Table& table, const SqlBatch& batch, std::size_t row);
+    Inserts& inserts_for(const SqlBatch& batch, std::size_t row);
+    sqlite3_stmt* statement(Inserts& inserts, std::size_t log2_rows);
+    void insert(Inserts& inserts, std::size_t log2_rows, const SqlBatch& batch, std::size_t first);
+    std::size_t write_run(Inserts& inserts, const SqlBatch& batch, std::size_t first, std::size_t last,
+                          std::vector<SqlRowError>& errors);
     void exec(const std::string& sql);
     [[noreturn]] void fail(std::string_view what) const;
 
     std::string path_;
     KindFields keys_;
     sqlite3* db_ = nullptr;
+    std::size_t max_variables_ = 999;
     std::map<std::string, Table, std::less<>> tables_;  // by kind
 };
 

@@ -8,6 +8,7 @@
 #include <sqlite_store.hpp>
 
 #include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>
@@ -312,6 +313,230 @@ TEST(SqlitePipeline, UnopenablePathFailsOpenSpider)
     {
         Fixture f{{{"SQLITE_PATH", json::value(dir.operator/("").string())}}};  // a directory
         EXPECT_THROW(f.open(), std::runtime_error);
+    }
+}
+
+TEST(SqlBatch, SharesSignaturesAndKeepsValuesInRowOrder)
+{
+    pipelines::SqlBatch batch;
+    batch.add(Item{"a", {{"x", 1}, {"y", "one"}}});
+    batch.add(Item{"b", {{"x", 2.5}}});
+    batch.add(Item{"a", {{"x", 3}, {"y", json::array{"p", nullptr}}}});
+    batch.add(Item{"a", {{"y", "swapped"}, {"x", 4}}});  // same fields, another order: another signature
+    ASSERT_EQ(batch.size(), 4U);
+    EXPECT_EQ(batch.signature_count(), 3U);
+    EXPECT_EQ(batch.row(0).signature, batch.row(2).signature);
+    EXPECT_EQ(batch.signature_of(1).kind, "b");
+    EXPECT_EQ(batch.signature_of(3).columns, (std::vector<std::string>{"y", "x"}));
+    EXPECT_EQ(batch.values(1)[0].real, 2.5);
+    EXPECT_EQ(batch.text(batch.values(0)[1]), "one");
+    EXPECT_EQ(batch.text(batch.values(2)[1]), R"(["p",null])");
+    EXPECT_EQ(batch.values(2)[0].integer, 3);
+    batch.clear();
+    EXPECT_TRUE(batch.empty());
+    EXPECT_EQ(batch.signature_count(), 0U);
+}
+
+TEST(SqlBatch, ListsAndObjectsAreTheTextJsonSerializeWrites)
+{
+    // The short path for lists of plain scalars and the serializer must
+    // agree byte for byte.
+    const std::vector<json::value> values{
+        json::array{},
+        json::object{},
+        json::array{"tag3", "sale"},
+        json::array{1, -2, json::value(std::uint64_t{18446744073709551615ULL}), true, false, nullptr},
+        json::parse(R"({"a": 1, "b": "x", "c": null})"),
+        json::array{"quote \" inside", "back\\slash", "tab\t", "caf\xc3\xa9", "\x7f"},
+        json::array{1.5, 1.0, -0.0, 1e300},
+        json::array{json::array{1}, json::object{{"k", "v"}}},
+        json::parse(R"({"odd \"key\"": 1})"),
+        json::array{"ok", 2.5},
+    };
+    pipelines::SqlBatch batch;
+    for (const auto& value : values) {
+        batch.add(Item{"j", {{"v", value}}});
+    }
+    for (std::size_t i = 0; i < values.size(); ++i) {
+        EXPECT_EQ(batch.text(batch.values(i)[0]), json::serialize(values[i])) << i;
+    }
+}
+
+// A batch of `count` rows {i, s} and a store over a table whose CHECK
+// rejects the rows in `bad`.
+struct StoreWithBadRows {
+    StoreWithBadRows(const fs::path& path, const std::string& bad, pipelines::KindFields keys = {})
+    {
+        {
+            sqlite3* db = nullptr;
+            sqlite3_open(path.c_str(), &db);
+            const auto sql = "CREATE TABLE n (i INTEGER CHECK (i NOT IN (" + bad + ")), s TEXT)";
+            EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
+            sqlite3_close(db);
+        }
+        store = std::make_unique<pipelines::SqliteStore>(path.string(), std::move(keys));
+    }
+    std::unique_ptr<pipelines::SqliteStore> store;
+};
+
+pipelines::SqlBatch numbered_rows(int count)
+{
+    pipelines::SqlBatch batch;
+    for (int i = 0; i < count; ++i) {
+        batch.add(Item{"n", {{"i", i}, {"s", "row " + std::to_string(i)}}});
+    }
+    return batch;
+}
+
+TEST(SqliteStore, AFailingMultiRowStatementLosesOnlyItsBadRows)
+{
+    TempDir dir;
+    StoreWithBadRows f{dir / "items.sqlite", "13, 64, 127, 199"};
+    const auto batch = numbered_rows(200);
+    std::vector<pipelines::SqlRowError> errors;
+    f.store->begin();
+    // 64 + 64 + 64 + 8 rows: a bad row inside the first statement, first
+    // in the second, last in the third and last of all.
+    EXPECT_EQ(f.store->write(batch, 0, batch.size(), errors), 196U);
+    f.store->commit();
+    ASSERT_EQ(errors.size(), 4U);
+    EXPECT_EQ(errors[0].row, 13U);
+    EXPECT_EQ(errors[1].row, 64U);
+    EXPECT_EQ(errors[2].row, 127U);
+    EXPECT_EQ(errors[3].row, 199U);
+    EXPECT_NE(errors[0].message.find("CHECK"), std::string::npos) << errors[0].message;
+
+    Db db{dir / "items.sqlite"};
+    EXPECT_EQ(db.scalar("SELECT count(*) FROM n"), "196");
+    EXPECT_EQ(db.scalar("SELECT count(*) FROM n WHERE s = 'row ' || i"), "196");
+    EXPECT_EQ(db.scalar("SELECT count(*) FROM n WHERE i IN (12, 14, 63, 65, 126, 128, 198)"), "7");
+}
+
+TEST(SqliteStore, RangesAcrossStatementBoundariesKeepEveryRowInOrder)
+{
+    TempDir dir;
+    StoreWithBadRows f{dir / "items.sqlite", "-1"};
+    const auto batch = numbered_rows(300);
+    std::vector<pipelines::SqlRowError> errors;
+    std::size_t written = 0;
+    // Ranges of 1, 63, 64, 65, 2 and the 105 left, starting anywhere.
+    std::size_t at = 0;
+    for (const std::size_t size : {1, 63, 64, 65, 2, 105}) {
+        written += f.store->write(batch, at, at + size, errors);
+        at += size;
+    }
+    EXPECT_EQ(at, 300U);
+    EXPECT_EQ(written, 300U);
+    EXPECT_TRUE(errors.empty());
+    Db db{dir / "items.sqlite"};
+    EXPECT_EQ(db.scalar("SELECT count(*) FROM n WHERE rowid = i + 1 AND s = 'row ' || i"), "300");
+}
+
+TEST(SqliteStore, RepeatedKeysInOneStatementUpsertAsRowByRowWould)
+{
+    TempDir dir;
+    const auto path = dir / "items.sqlite";
+    pipelines::SqlBatch batch;
+    batch.add(Item{"k", {{"id", 0}, {"v", -1}, {"extra", "kept"}}});
+    for (int i = 1; i < 100; ++i) {
+        batch.add(Item{"k", {{"id", i % 10}, {"v", i}}});  // each id ten times within 64-row statements
+    }
+    for (int i = 0; i < 100; ++i) {
+        batch.add(Item{"only_key", {{"id", i % 7}}});  // nothing to update: DO NOTHING
+    }
+    const auto crawler = make_crawler({{"SQLITE_KEY", json::array{"id"}}});
+    auto store = std::make_unique<pipelines::SqliteStore>(
+        path.string(), pipelines::KindFields::from_setting(crawler->settings(), "SQLITE_KEY"));
+    std::vector<pipelines::SqlRowError> errors;
+    store->begin();
+    EXPECT_EQ(store->write(batch, 0, batch.size(), errors), 200U);
+    store->commit();
+    EXPECT_TRUE(errors.empty());
+    store.reset();
+
+    Db db{path};
+    EXPECT_EQ(db.scalar("SELECT count(*) FROM k"), "10");
+    EXPECT_EQ(db.scalar("SELECT group_concat(v) FROM (SELECT v FROM k ORDER BY id)"),
+              "90,91,92,93,94,95,96,97,98,99");
+    EXPECT_EQ(db.scalar("SELECT extra FROM k WHERE id = 0"), "kept");
+    EXPECT_EQ(db.scalar("SELECT count(*) FROM only_key"), "7");
+}
+
+TEST(SqlitePipeline, ABadRowCountsOneErrorAndTheOthersAreStored)
+{
+    TempDir dir;
+    const auto path = dir / "items.sqlite";
+    StoreWithBadRows{path, "50"}.store.reset();  // the CHECK constraint only
+    Fixture f{{{"SQLITE_PATH", json::value(path.string())}}};
+    f.open();
+    for (int i = 0; i < 150; ++i) {
+        f.put(Item{"n", {{"i", i}, {"s", "row " + std::to_string(i)}}});
+    }
+    f.close();
+    EXPECT_EQ(f.crawler->stats().get_number("sqlite/items_written"), 149);
+    EXPECT_EQ(f.crawler->stats().get_number("sqlite/errors"), 1);
+    Db db{path};
+    EXPECT_EQ(db.scalar("SELECT count(*) FROM n WHERE s = 'row ' || i"), "149");
+    EXPECT_EQ(db.scalar("SELECT count(*) FROM n WHERE i = 50"), "0");
+}
+
+TEST(SqlitePipeline, InterleavedKindsAndFieldSetsKeepTheirValues)
+{
+    TempDir dir;
+    Fixture f{{{"SQLITE_PATH", json::value((dir / "items.sqlite").string())}}};
+    f.open();
+    for (int i = 0; i < 500; ++i) {
+        if (i % 3 == 0) {
+            f.put(Item{"b", {{"n", i}}});
+        } else if (i % 5 == 0) {
+            f.put(Item{"a", {{"n", i}, {"extra", i * 2}}});
+        } else if (i % 7 == 0) {
+            f.put(Item{"a", {{"text", std::to_string(i)}, {"n", i}}});  // the same columns, another order
+        } else {
+            f.put(Item{"a", {{"n", i}, {"text", std::to_string(i)}}});
+        }
+    }
+    f.close();
+    EXPECT_EQ(f.crawler->stats().get_number("sqlite/items_written"), 500);
+    EXPECT_EQ(f.crawler->stats().get_number("sqlite/errors"), 0);
+
+    Db db{dir / "items.sqlite"};
+    EXPECT_EQ(db.scalar("SELECT count(*) FROM b WHERE n % 3 = 0"), "167");
+    EXPECT_EQ(db.scalar("SELECT count(*) FROM a"), "333");
+    EXPECT_EQ(db.scalar("SELECT count(*) FROM a WHERE extra = 2 * n AND text IS NULL"), "66");
+    EXPECT_EQ(db.scalar("SELECT count(*) FROM a WHERE text = CAST(n AS TEXT) AND extra IS NULL"), "267");
+    // In the order the items came.
+    EXPECT_EQ(db.scalar("SELECT count(*) FROM a AS x JOIN a AS y ON y.rowid = x.rowid + 1 WHERE y.n <= x.n"), "0");
+}
+
+TEST(SqlitePipeline, FewRowsAreCommittedByTheFlushIntervalAndOneRowBatchesWork)
+{
+    TempDir dir;
+    const auto path = (dir / "items.sqlite").string();
+    {
+        // Fewer rows than the writer waits for in a batch of 1000.
+        Fixture f{{{"SQLITE_PATH", json::value(path)}, {"SQLITE_FLUSH_SECS", 0.05}}};
+        f.open();
+        for (int i = 0; i < 300; ++i) {
+            f.put(Item{"n", {{"i", i}}});
+        }
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{20};
+        while (f.crawler->stats().get_number("sqlite/items_written") < 300 &&
+               std::chrono::steady_clock::now() < deadline) {
+            std::this_thread::sleep_for(std::chrono::milliseconds{5});
+        }
+        EXPECT_EQ(f.crawler->stats().get_number("sqlite/items_written"), 300);
+        f.close();
+    }
+    {
+        Fixture f{{{"SQLITE_PATH", json::value(path)}, {"SQLITE_BATCH_SIZE", 1}, {"SQLITE_FLUSH_SECS", 3600}}};
+        f.open();
+        for (int i = 0; i < 100; ++i) {
+            f.put(Item{"m", {{"i", i}}});
+        }
+        f.close();
+        EXPECT_EQ(f.crawler->stats().get_number("sqlite/items_written"), 100);
+        EXPECT_EQ(f.crawler->stats().get_number("sqlite/commits"), 100);
     }
 }
 
