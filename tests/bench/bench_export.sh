@@ -2,7 +2,13 @@
 # Exporting ITEMS (default 1,000,000) small items to JSON lines and SQLite:
 # trawl (export_bench, Release build) against Scrapy (scrapy_export_bench.py:
 # JsonLinesItemExporter, and the sqlite3 module with executemany batches).
-# Prints items/s for each, medians of RUNS (default 3), and the ratios.
+# Prints items/s for each, medians of RUNS (default 3), and the ratios to
+# Scrapy's JsonLinesItemExporter (and, for SQLite, to Python's sqlite3), in
+# two modes (MODES, default both):
+#   prebuilt  the exporters' own rate: the items are built before the clock
+#             starts (in a crawl, callbacks build items on the parse pool and
+#             the feed or pipeline writes them elsewhere)
+#   built     each item built inside the timed loop, on both sides
 #   tests/bench/bench_export.sh [BUILD_DIR]     (default build-bench)
 # BUILD_DIR must be a Release build: cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release
 set -euo pipefail
@@ -32,19 +38,23 @@ run_median() {
   echo "$m"
 }
 
-echo "Exporting $items items, median of $runs runs" >&2
-trawl_jsonl=$(run_median "trawl jsonlines feed" "$bench" jsonl "$items" "$work/trawl.jsonl")
-scrapy_jsonl=$(run_median "scrapy JsonLinesItemExporter" /usr/bin/python3 "$here/scrapy_export_bench.py" jsonl "$items" "$work/scrapy.jsonl")
-trawl_sqlite=$(run_median "trawl sqlite pipeline" "$bench" sqlite "$items" "$work/trawl.sqlite")
-scrapy_sqlite=$(run_median "python sqlite3 executemany" /usr/bin/python3 "$here/scrapy_export_bench.py" sqlite "$items" "$work/scrapy.sqlite")
+for mode in ${MODES:-prebuilt built}; do
+  echo "Exporting $items items ($mode), median of $runs runs" >&2
+  trawl_jsonl=$(run_median "trawl jsonlines feed" "$bench" jsonl "$items" "$work/trawl.jsonl" "$mode")
+  scrapy_jsonl=$(run_median "scrapy JsonLinesItemExporter" /usr/bin/python3 "$here/scrapy_export_bench.py" jsonl "$items" "$work/scrapy.jsonl" "$mode")
+  trawl_sqlite=$(run_median "trawl sqlite pipeline" "$bench" sqlite "$items" "$work/trawl.sqlite" "$mode")
+  python_sqlite=$(run_median "python sqlite3 executemany" /usr/bin/python3 "$here/scrapy_export_bench.py" sqlite "$items" "$work/scrapy.sqlite" "$mode")
 
-# The two JSON lines files must hold the same items (Scrapy's byte layout).
-if cmp -s "$work/trawl.jsonl" "$work/scrapy.jsonl"; then
-  echo "jsonl outputs: identical" >&2
-else
-  echo "jsonl outputs: DIFFER (first difference below)" >&2
-  cmp "$work/trawl.jsonl" "$work/scrapy.jsonl" >&2 || true
-fi
+  # The two JSON lines files must hold the same items (Scrapy's byte layout).
+  if cmp -s "$work/trawl.jsonl" "$work/scrapy.jsonl"; then
+    echo "jsonl outputs: identical" >&2
+  else
+    echo "jsonl outputs: DIFFER (first difference below)" >&2
+    cmp "$work/trawl.jsonl" "$work/scrapy.jsonl" >&2 || true
+  fi
 
-awk -v a="$trawl_jsonl" -v b="$scrapy_jsonl" 'BEGIN {printf "jsonl:  trawl/scrapy = %.1fx\n", a / b}'
-awk -v a="$trawl_sqlite" -v b="$scrapy_sqlite" 'BEGIN {printf "sqlite: trawl/scrapy = %.1fx\n", a / b}'
+  awk -v m="$mode" -v a="$trawl_jsonl" -v b="$scrapy_jsonl" -v c="$trawl_sqlite" -v d="$python_sqlite" 'BEGIN {
+    printf "%s: jsonl  trawl/scrapy jsonl exporter = %.1fx\n", m, a / b
+    printf "%s: sqlite trawl/scrapy jsonl exporter = %.1fx (trawl/python sqlite3 = %.1fx)\n", m, c / b, c / d
+  }'
+done

@@ -1,5 +1,12 @@
 // Exports N small items, {title, price, url, tags}, the way a crawl does,
 // and prints one line: "<format> <items> <seconds> <items/s>".
+//   ... OUT built      items are built inside the timed loop (the default),
+//                      as scrapy_export_bench.py builds its dicts: both
+//                      sides pay for making them
+//   ... OUT prebuilt   the N items are built before the clock starts (the
+//                      sqlite pipeline gets each moved in): the exporter's
+//                      own rate (in a crawl, callbacks build items on the
+//                      parse pool and the feed writes them elsewhere)
 //   export_bench jsonl  N OUT   the jsonlines FeedExporter into a byte
 //                               buffer, flushed with the feed's
 //                               write_records every 64 KB (the feed
@@ -7,8 +14,6 @@
 //   export_bench sqlite N OUT   the "sqlite" pipeline: open_spider,
 //                               process_item for each, close_spider (the
 //                               last commit included)
-// Items are built inside the timed loop, as scrapy_export_bench.py builds
-// its dicts, so both sides pay for making them.
 
 #include "extensions/feed_storage.hpp"
 
@@ -48,7 +53,40 @@ trawl::Item make_item(std::int64_t n)
     return item;
 }
 
-double export_jsonl(std::int64_t count, const std::string& out)
+// The items to export: make_item(n) each time, or item n of those built
+// beforehand.
+class ItemSource {
+public:
+    ItemSource(bool prebuilt, std::int64_t count)
+    {
+        if (prebuilt) {
+            built_.reserve(static_cast<std::size_t>(count));
+            for (std::int64_t n = 0; n < count; ++n) {
+                built_.push_back(make_item(n));
+            }
+        }
+    }
+    /// Item n; a prebuilt one is moved out.
+    trawl::Item take(std::int64_t n)
+    {
+        return built_.empty() ? make_item(n) : std::move(built_[static_cast<std::size_t>(n)]);
+    }
+    /// Calls f(item n) without taking it.
+    template <class F>
+    void with_item(std::int64_t n, F&& f) const
+    {
+        if (built_.empty()) {
+            f(make_item(n));
+        } else {
+            f(built_[static_cast<std::size_t>(n)]);
+        }
+    }
+
+private:
+    std::vector<trawl::Item> built_;
+};
+
+double export_jsonl(std::int64_t count, const std::string& out, const ItemSource& items)
 {
     const int fd = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0) {
@@ -69,7 +107,7 @@ double export_jsonl(std::int64_t count, const std::string& out)
     };
     exporter.start();
     for (std::int64_t n = 0; n < count; ++n) {
-        exporter.export_item(make_item(n));
+        items.with_item(n, [&](const trawl::Item& item) { exporter.export_item(item); });
         record_ends.push_back(sink.str().size());
         if (sink.str().size() >= 64 * 1024) {
             flush();
@@ -87,7 +125,7 @@ public:
     BenchSpider() { name = "bench"; }
 };
 
-double export_sqlite(std::int64_t count, const std::string& out)
+double export_sqlite(std::int64_t count, const std::string& out, ItemSource& items)
 {
     std::remove(out.c_str());
     std::remove((out + "-wal").c_str());
@@ -102,7 +140,7 @@ double export_sqlite(std::int64_t count, const std::string& out)
     auto run = [&]() -> net::awaitable<void> {
         co_await pipeline->open_spider(crawler.spider());
         for (std::int64_t n = 0; n < count; ++n) {
-            co_await pipeline->process_item(make_item(n), crawler.spider());
+            co_await pipeline->process_item(items.take(n), crawler.spider());
         }
         co_await pipeline->close_spider(crawler.spider());
     };
@@ -120,8 +158,9 @@ double export_sqlite(std::int64_t count, const std::string& out)
 
 int main(int argc, char** argv)
 {
-    if (argc != 4) {
-        std::fprintf(stderr, "usage: export_bench jsonl|sqlite ITEMS OUT\n");
+    const std::string mode = argc == 5 ? argv[4] : "built";
+    if ((argc != 4 && argc != 5) || (mode != "built" && mode != "prebuilt")) {
+        std::fprintf(stderr, "usage: export_bench jsonl|sqlite ITEMS OUT [built|prebuilt]\n");
         return 2;
     }
     trawl::set_log_level(trawl::LogLevel::warning);
@@ -129,10 +168,11 @@ int main(int argc, char** argv)
     const std::int64_t count = std::stoll(argv[2]);
     try {
         double seconds = 0;
+        ItemSource items{mode == "prebuilt", count};
         if (format == "jsonl") {
-            seconds = export_jsonl(count, argv[3]);
+            seconds = export_jsonl(count, argv[3], items);
         } else if (format == "sqlite") {
-            seconds = export_sqlite(count, argv[3]);
+            seconds = export_sqlite(count, argv[3], items);
         } else {
             std::fprintf(stderr, "unknown format %s\n", format.c_str());
             return 2;

@@ -2,10 +2,12 @@
 exported with Scrapy's JsonLinesItemExporter (as FEEDS writes a .jsonl
 file), or written to SQLite as a typical Scrapy pipeline does (the sqlite3
 module, executemany in batches of 1000, one commit per batch, WAL). Items
-are built inside the timed loop, as on the C++ side.
+are built inside the timed loop ("built", the default), or all of them
+before it ("prebuilt"), as on the C++ side.
 
 Prints one line: "<format> <items> <seconds> <items/s>".
-Run with Debian's interpreter: /usr/bin/python3 scrapy_export_bench.py jsonl 1000000 out.jsonl
+Run with Debian's interpreter:
+  /usr/bin/python3 scrapy_export_bench.py jsonl 1000000 out.jsonl [built|prebuilt]
 """
 import json
 import os
@@ -25,18 +27,25 @@ def make_item(n):
     }
 
 
-def export_jsonl(count, out):
+def item_source(prebuilt, count):
+    """make_item, or item n of those built beforehand."""
+    if not prebuilt:
+        return make_item
+    return [make_item(n) for n in range(count)].__getitem__
+
+
+def export_jsonl(count, out, items):
     start = time.perf_counter()
     with open(out, "wb") as f:
         exporter = JsonLinesItemExporter(f)
         exporter.start_exporting()
         for n in range(count):
-            exporter.export_item(make_item(n))
+            exporter.export_item(items(n))
         exporter.finish_exporting()
     return time.perf_counter() - start
 
 
-def export_sqlite(count, out, batch=1000):
+def export_sqlite(count, out, items, batch=1000):
     for suffix in ("", "-wal", "-shm"):
         if os.path.exists(out + suffix):
             os.remove(out + suffix)
@@ -47,7 +56,7 @@ def export_sqlite(count, out, batch=1000):
     db.execute("CREATE TABLE product (title TEXT, price REAL, url TEXT, tags TEXT)")
     rows = []
     for n in range(count):
-        item = make_item(n)
+        item = items(n)
         rows.append((item["title"], item["price"], item["url"], json.dumps(item["tags"])))
         if len(rows) == batch:
             db.executemany("INSERT INTO product VALUES (?, ?, ?, ?)", rows)
@@ -62,7 +71,11 @@ def export_sqlite(count, out, batch=1000):
 
 def main():
     fmt, count, out = sys.argv[1], int(sys.argv[2]), sys.argv[3]
-    seconds = {"jsonl": export_jsonl, "sqlite": export_sqlite}[fmt](count, out)
+    mode = sys.argv[4] if len(sys.argv) > 4 else "built"
+    if mode not in ("built", "prebuilt"):
+        sys.exit(f"unknown mode {mode}: built or prebuilt")
+    items = item_source(mode == "prebuilt", count)
+    seconds = {"jsonl": export_jsonl, "sqlite": export_sqlite}[fmt](count, out, items)
     print(f"{fmt} {count} {seconds:.4f} {count / seconds:.0f}")
 
 
