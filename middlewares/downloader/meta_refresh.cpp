@@ -9,14 +9,9 @@
 #include <boost/json/value.hpp>
 
 #include <algorithm>
-#include <bit>
 #include <cctype>
 #include <charconv>
 #include <cstdint>
-
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
 
 namespace trawl::middlewares {
 
@@ -365,41 +360,29 @@ bool plain_ascii_head(std::string_view body)
            head.find('\x1B') == std::string_view::npos;
 }
 
-// The first "refresh", in any case, at or after `from`. Pages rarely hold
-// the word, so with SSE2 (every x86-64) 16 positions are tested at once
-// for its first and last letters, and only those that match are compared.
-std::size_t find_refresh(std::string_view text, std::size_t from)
+// The first "http-equiv", in any case, at or after `from`. Its '-' is the
+// rarest byte of the words a refresh needs: memchr goes from one '-' to
+// the next (a few in a page's head) rather than stopping at every tag.
+std::size_t find_http_equiv(std::string_view text, std::size_t from)
 {
-    static constexpr std::string_view word = "refresh";
-#if defined(__SSE2__)
-    const __m128i case_bit = _mm_set1_epi8(0x20);
-    const __m128i first = _mm_set1_epi8(word.front());
-    const __m128i last = _mm_set1_epi8(word.back());
-    for (; from + word.size() - 1 + 16 <= text.size(); from += 16) {
-        const char* at = text.data() + from;
-        const __m128i starts = _mm_or_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(at)), case_bit);
-        const __m128i ends =
-            _mm_or_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(at + word.size() - 1)), case_bit);
-        auto mask = static_cast<unsigned>(
-            _mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(starts, first), _mm_cmpeq_epi8(ends, last))));
-        for (; mask != 0; mask &= mask - 1) {
-            const auto candidate = from + static_cast<std::size_t>(std::countr_zero(mask));
-            if (has_at(text, candidate, word)) {
-                return candidate;
-            }
+    static constexpr std::string_view word = "http-equiv";
+    static constexpr std::size_t dash_at = 4;
+    for (auto dash = text.find('-', from + dash_at); dash != std::string_view::npos; dash = text.find('-', dash + 1)) {
+        if (has_at(text, dash - dash_at, word)) {
+            return dash - dash_at;
         }
     }
-#endif
-    return ifind(text, word, from);
+    return std::string_view::npos;
 }
 
 // A cheap look at the raw bytes before decoding the body: in every
-// ASCII-compatible encoding "<meta" and "refresh" are those bytes, and the
-// first head_size characters lie within the first 4 x head_size bytes
-// (within head_size when those are plain ASCII). Nearly every page has a
-// <meta> tag, few the word "refresh": look for the word, then for a <meta
-// tag it lies in (one spelt with character references, which w3lib would
-// decode, is not seen). A NUL means UTF-16 or UTF-32: decode to be sure.
+// ASCII-compatible encoding "<meta", "http-equiv" and "refresh" are those
+// bytes, and the first head_size characters lie within the first 4 x
+// head_size bytes (within head_size when those are plain ASCII). w3lib's
+// patterns need all three in one tag; most pages have <meta> tags, some
+// an http-equiv one, few a refresh. (Words spelt with character
+// references, which w3lib would decode, are not seen.) A NUL means UTF-16
+// or UTF-32: decode to be sure.
 bool may_hold_meta(std::string_view body)
 {
     if (plain_ascii_head(body)) {
@@ -410,12 +393,17 @@ bool may_hold_meta(std::string_view body)
             return true;
         }
     }
-    for (auto refresh = find_refresh(body, 0); refresh != std::string_view::npos;
-         refresh = find_refresh(body, refresh + 1)) {
+    for (auto equiv = find_http_equiv(body, 0); equiv != std::string_view::npos;
+         equiv = find_http_equiv(body, equiv + 1)) {
         // The tag holding the word began after the last '>' before it.
-        const auto close = body.rfind('>', refresh);
+        const auto close = body.rfind('>', equiv);
         const auto tag_from = close == std::string_view::npos ? 0 : close + 1;
-        if (ifind(body.substr(tag_from, refresh - tag_from), "<meta", 0) != std::string_view::npos) {
+        const auto meta = ifind(body.substr(0, equiv), "<meta", tag_from);
+        if (meta == std::string_view::npos) {
+            continue;
+        }
+        const auto tag_end = std::min(body.find('>', equiv), body.size());
+        if (ifind(body.substr(meta, tag_end - meta), "refresh", 0) != std::string_view::npos) {
             return true;
         }
     }

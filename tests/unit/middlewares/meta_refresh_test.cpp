@@ -142,27 +142,35 @@ TEST(MetaRefreshTest, ResponsesThatAreNotFollowed)
     EXPECT_FALSE(passes(request, html_page(request, "<html>" + wide + page, "text/html; charset=utf-8")));
 }
 
-// The raw bytes are looked at before any decoding, for the word
+// The raw bytes are looked at before any decoding, for "http-equiv" and
 // "refresh" inside a <meta> tag: wherever the tag sits in the first 4096
-// bytes, however the word is spelt, it is found; a "refresh" outside a
-// <meta> tag is not a refresh.
+// bytes, however the words are spelt, it is found; other http-equiv tags
+// and a "refresh" outside a <meta> tag are not refreshes.
 TEST(MetaRefreshTest, FindsTheTagAnywhereInTheHead)
 {
     auto crawler = make_crawler();
     auto mw = MetaRefreshMiddleware::from_crawler(*crawler);
     Request request{"http://example.com/"};
-    const std::string filler = "<p>Refresh the page <a href=\"/x\">here</a></p><meta charset=\"utf-8\">\n";
-    for (const std::string_view spelling : {"refresh", "REFRESH", "rEfReSh"}) {
+    const std::string filler =
+        "<p>Refresh the page <a href=\"/x-y\">here</a></p><meta charset=\"utf-8\">"
+        "<meta http-equiv=\"Content-Type\" content=\"text/html\"><p>http-equiv refresh</p>\n";
+    for (const std::string_view spelling : {"http-equiv=\"refresh", "HTTP-EQUIV=\"REFRESH", "Http-Equiv=\"rEfReSh"}) {
         for (std::size_t padding = 0; padding < 3900; padding += 37) {
             std::string page = "<html><head>" + filler;
             page.append(padding, ' ');
-            page += "<meta http-equiv=\"" + std::string(spelling) + "\" content=\"0;url=/moved\">";
+            page += "<meta " + std::string(spelling) + "\" content=\"0;url=/moved\">";
             page.append(5000, 'x');
             auto action = run(mw->process_response(request, html_page(request, page)));
             ASSERT_TRUE(std::holds_alternative<Reschedule>(action)) << spelling << " after " << padding;
             EXPECT_EQ(std::get<Reschedule>(action).request.url, "http://example.com/moved");
         }
     }
+    // The content first, then http-equiv, as w3lib's second pattern.
+    const std::string content_first =
+        "<html><head>" + filler + "<META CONTENT=\"0; URL=/moved\" HTTP-EQUIV=\"Refresh\">";
+    auto content_action = run(mw->process_response(request, html_page(request, content_first)));
+    ASSERT_TRUE(std::holds_alternative<Reschedule>(content_action));
+    EXPECT_EQ(std::get<Reschedule>(content_action).request.url, "http://example.com/moved");
     // Past the first 4096 characters, as in w3lib, and outside a tag: none.
     std::string late = "<html><head>" + filler + std::string(4100, ' ') +
                        "<meta http-equiv=\"refresh\" content=\"0;url=/moved\">";
