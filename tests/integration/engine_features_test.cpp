@@ -28,6 +28,17 @@ double seconds_since(Clock::time_point start)
     return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
+// The href="..." values of a test server page, in order.
+std::vector<std::string_view> hrefs(std::string_view body)
+{
+    std::vector<std::string_view> found;
+    for (auto at = body.find("href=\""); at != std::string_view::npos; at = body.find("href=\"", at)) {
+        at += 6;
+        found.push_back(body.substr(at, body.find('"', at) - at));
+    }
+    return found;
+}
+
 // Records the URL of every response its callbacks see; follows the links a
 // page lists when `follow` is set.
 class RecordingSpider final : public Spider {
@@ -43,11 +54,8 @@ public:
         if (!follow_) {
             co_return;
         }
-        std::string_view body = response.body();
-        for (auto at = body.find("href=\""); at != std::string_view::npos; at = body.find("href=\"", at)) {
-            at += 6;
-            auto end = body.find('"', at);
-            co_yield response.follow(body.substr(at, end - at));
+        for (const auto href : hrefs(response.body())) {
+            co_yield response.follow(href);
         }
     }
     std::vector<std::string> urls() { return seen.with([](std::vector<std::string>& urls) { return urls; }); }
@@ -156,10 +164,8 @@ public:
     Callback parse(Response response) override
     {
         seen.with([&](std::vector<std::string>& urls) { urls.push_back(response.url()); });
-        std::string_view body = response.body();
-        for (auto at = body.find("href=\""); at != std::string_view::npos; at = body.find("href=\"", at)) {
-            at += 6;
-            co_yield response.follow(body.substr(at, body.find('"', at) - at));
+        for (const auto href : hrefs(response.body())) {
+            co_yield response.follow(href);
         }
         co_yield response.follow(start_urls.front());
         co_yield response.follow("/links/1?count=5");
@@ -241,10 +247,8 @@ public:
         if (!start) {
             ++(complete ? complete_ : incomplete_);
         }
-        std::string_view body = response.body();
-        for (auto at = body.find("href=\""); at != std::string_view::npos; at = body.find("href=\"", at)) {
-            at += 6;
-            co_yield response.follow(body.substr(at, body.find('"', at) - at));
+        for (const auto href : hrefs(response.body())) {
+            co_yield response.follow(href);
         }
         co_yield response.follow(start_urls.front());  // a duplicate from every page
     }
