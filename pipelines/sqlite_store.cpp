@@ -85,8 +85,12 @@ SqliteStore::SqliteStore(const std::string& path, KindFields keys) : path_(path)
         exec("PRAGMA journal_mode=WAL");
         exec("PRAGMA synchronous=NORMAL");
         exec("CREATE TABLE IF NOT EXISTS trawl_open_check(x); DROP TABLE trawl_open_check");
+        if (journal_mode() == "wal") {
+            checkpointer_ = std::make_unique<SqliteCheckpointer>(db_, path);
+        }
         max_variables_ = static_cast<std::size_t>(sqlite3_limit(db_, SQLITE_LIMIT_VARIABLE_NUMBER, -1));
     } catch (...) {
+        checkpointer_.reset();  // it holds db_
         sqlite3_close(db_);
         db_ = nullptr;
         throw;
@@ -95,6 +99,7 @@ SqliteStore::SqliteStore(const std::string& path, KindFields keys) : path_(path)
 
 SqliteStore::~SqliteStore()
 {
+    checkpointer_.reset();  // first: this connection's close then checkpoints the rest
     for (auto& [kind, table] : tables_) {
         for (auto& [columns, inserts] : table.inserts) {
             for (auto* statement : inserts.by_log2) {
@@ -103,6 +108,19 @@ SqliteStore::~SqliteStore()
         }
     }
     sqlite3_close(db_);
+}
+
+std::string SqliteStore::journal_mode()
+{
+    sqlite3_stmt* statement = nullptr;
+    std::string mode;
+    if (sqlite3_prepare_v2(db_, "PRAGMA journal_mode", -1, &statement, nullptr) == SQLITE_OK &&
+        sqlite3_step(statement) == SQLITE_ROW) {
+        const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(statement, 0));
+        mode = lower(text ? text : "");
+    }
+    sqlite3_finalize(statement);
+    return mode;
 }
 
 void SqliteStore::fail(std::string_view what) const

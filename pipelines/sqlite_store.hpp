@@ -5,9 +5,11 @@
 
 #include "kind_fields.hpp"
 #include "sqlite_batch.hpp"
+#include "sqlite_checkpointer.hpp"
 
 #include <cstddef>
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -79,6 +81,8 @@ private:
     std::size_t write_run(Inserts& inserts, const SqlBatch& batch, std::size_t first, std::size_t last,
                           std::vector<SqlRowError>& errors);
     void exec(const std::string& sql);
+    /// "wal", "delete", "memory"...: WAL mode can be refused (":memory:").
+    std::string journal_mode();
     [[noreturn]] void fail(std::string_view what) const;
 
     std::string path_;
@@ -86,6 +90,7 @@ private:
     sqlite3* db_ = nullptr;
     std::size_t max_variables_ = 999;
     std::map<std::string, Table, std::less<>> tables_;  // by kind
+    std::unique_ptr<SqliteCheckpointer> checkpointer_;  // in WAL mode
 };
 
 } // namespace trawl::pipelines
