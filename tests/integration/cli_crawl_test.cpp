@@ -17,25 +17,8 @@ namespace {
 
 namespace json = boost::json;
 
-constexpr int site_pages = 300;
-
-class CliCrawl : public CliTest {
+class CliCrawl : public CliSiteTest {
 protected:
-    static void SetUpTestSuite() { server_ = new TestServer(TestServerOptions{.site_pages = site_pages}); }
-    static void TearDownTestSuite()
-    {
-        delete server_;
-        server_ = nullptr;
-    }
-
-    /// `trawl crawl links` on the site with `extra` options, quietly.
-    RunResult crawl(std::vector<std::string> extra) const
-    {
-        std::vector<std::string> args{"crawl", "links", "-a", "start_url=" + server_->url("/page/0"), "-L", "INFO"};
-        args.insert(args.end(), extra.begin(), extra.end());
-        return trawl(args);
-    }
-
     static std::set<std::string> site_urls()
     {
         std::set<std::string> urls;
@@ -62,10 +45,7 @@ protected:
         EXPECT_EQ(urls, site_urls());
     }
 
-    static TestServer* server_;
 };
-
-TestServer* CliCrawl::server_ = nullptr;
 
 TEST_F(CliCrawl, WritesEveryFormatAndTheStats)
 {

@@ -22,28 +22,7 @@ namespace {
 namespace fs = std::filesystem;
 namespace json = boost::json;
 
-constexpr int site_pages = 300;
-
-class CliFeed : public CliTest {
-protected:
-    static void SetUpTestSuite() { server_ = new TestServer(TestServerOptions{.site_pages = site_pages}); }
-    static void TearDownTestSuite()
-    {
-        delete server_;
-        server_ = nullptr;
-    }
-
-    RunResult crawl(std::vector<std::string> extra) const
-    {
-        std::vector<std::string> args{"crawl", "links", "-a", "start_url=" + server_->url("/page/0"), "-L", "INFO"};
-        args.insert(args.end(), extra.begin(), extra.end());
-        return trawl(args);
-    }
-
-    static TestServer* server_;
-};
-
-TestServer* CliFeed::server_ = nullptr;
+using CliFeed = CliSiteTest;
 
 TEST_F(CliFeed, UnwritableOutputFailsBeforeCrawlingWithThePathAndTheReason)
 {

@@ -188,4 +188,21 @@ std::string last_line(const std::string& text)
     return ::testing::AssertionSuccess();
 }
 
+TestServer* CliSiteTest::server_ = nullptr;
+
+void CliSiteTest::SetUpTestSuite() { server_ = new TestServer(TestServerOptions{.site_pages = site_pages}); }
+
+void CliSiteTest::TearDownTestSuite()
+{
+    delete server_;
+    server_ = nullptr;
+}
+
+RunResult CliSiteTest::crawl(std::vector<std::string> extra) const
+{
+    std::vector<std::string> args{"crawl", "links", "-a", "start_url=" + server_->url("/page/0"), "-L", "INFO"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return trawl(args);
+}
+
 } // namespace trawl::testing

@@ -4,6 +4,8 @@
 // captured, standard input empty, and a time limit. The path of the built
 // program comes from the build (TRAWL_EXECUTABLE).
 
+#include "support/test_server.hpp"
+
 #include <boost/json/value.hpp>
 
 #include <gtest/gtest.h>
@@ -50,6 +52,21 @@ protected:
 
 private:
     std::filesystem::path dir_;
+};
+
+/// A CliTest whose suite shares a test server of `site_pages` linked pages
+/// (/page/0 ... /page/299), crawled with the links spider.
+class CliSiteTest : public CliTest {
+protected:
+    static constexpr int site_pages = 300;
+
+    static void SetUpTestSuite();
+    static void TearDownTestSuite();
+
+    /// `trawl crawl links` from /page/0 with `extra` options, at INFO.
+    RunResult crawl(std::vector<std::string> extra) const;
+
+    static TestServer* server_;
 };
 
 /// The non-empty lines of `text`.
