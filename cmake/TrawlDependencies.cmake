@@ -21,9 +21,7 @@ pkg_check_modules(IDN2 REQUIRED IMPORTED_TARGET libidn2)
 pkg_check_modules(PCRE2 REQUIRED IMPORTED_TARGET libpcre2-8)
 pkg_check_modules(PSL REQUIRED IMPORTED_TARGET libpsl) # public suffixes for cookies
 pkg_check_modules(LIBEDIT REQUIRED IMPORTED_TARGET libedit) # `trawl shell` line editing (BSD, not GNU readline)
-# Optional, for speed only: the trawl executable allocates with jemalloc when
-# it is there. Requests are built on the parse pool and freed on the loop;
-# glibc's malloc makes that cross-thread free contend on arena locks (about
-# a quarter of the loop thread's time in a crawl).
+# Optional, for speed only: crawler executables allocate with jemalloc when
+# it is there (trawl::allocator, in the top CMakeLists.txt).
 pkg_check_modules(JEMALLOC QUIET IMPORTED_TARGET jemalloc)
 

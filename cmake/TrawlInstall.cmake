@@ -89,7 +89,7 @@ endfunction()
 
 set(TRAWL_INSTALL_CMAKEDIR ${CMAKE_INSTALL_LIBDIR}/cmake/trawl)
 
-trawl_link_closure(trawl_installed_libraries trawl_all)
+trawl_link_closure(trawl_installed_libraries trawl_all trawl_allocator)
 foreach(target IN LISTS trawl_installed_libraries)
   trawl_build_only_includes(${target})
 endforeach()

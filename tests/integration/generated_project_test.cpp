@@ -148,6 +148,15 @@ TEST_F(GeneratedProjectTest, InstallStartprojectGenspiderBuildAndCrawl)
     r = run({TRAWL_CMAKE, "--build", build.string(), "-j2"}, project, 600s);
     ASSERT_EQ(r.exit_code, 0) << describe(r);
     const auto program = (build / "demoproj").string();
+    // trawl::allocator came through the installed package: the project
+    // allocates as the trawl executable does (jemalloc, unless this is a
+    // sanitizer build or jemalloc is not installed).
+    auto uses_jemalloc = [&](const std::string& binary) {
+        auto libraries = run({"ldd", binary}, project, 60s);
+        EXPECT_EQ(libraries.exit_code, 0) << describe(libraries);
+        return libraries.out.find("libjemalloc") != std::string::npos;
+    };
+    EXPECT_EQ(uses_jemalloc(program), uses_jemalloc(TRAWL_EXECUTABLE));
 
     // 5. Its own command line, with its spiders.
     r = run({program, "list"}, project, 60s);
