@@ -18,6 +18,9 @@
 #include <cstring>
 #include <memory>
 #include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
 
 namespace trawl {
 
@@ -120,6 +123,13 @@ void write_json_string(Sink& sink, std::string_view s, bool upper = false)
     sink.put('"');
 }
 
+// Scrapy 2.13+: meta["verbatim_url"] fingerprints the URL exactly as given.
+bool verbatim_url(const Request& request)
+{
+    const auto verbatim = request.meta.find("verbatim_url");
+    return verbatim != request.meta.end() && verbatim->value().is_bool() && verbatim->value().get_bool();
+}
+
 template <class Sink>
 void write_fingerprint_json(Sink& sink, const Request& request, const FingerprintOptions& options)
 {
@@ -156,9 +166,7 @@ void write_fingerprint_json(Sink& sink, const Request& request, const Fingerprin
     sink.put("}, \"method\": ");
     write_json_string(sink, request.method, true); // Scrapy's Request upper-cases the method
     sink.put(", \"url\": ");
-    // Scrapy 2.13+: meta["verbatim_url"] fingerprints the URL exactly as given.
-    const auto verbatim = request.meta.find("verbatim_url");
-    if (verbatim != request.meta.end() && verbatim->value().is_bool() && verbatim->value().get_bool()) {
+    if (verbatim_url(request)) {
         write_json_string(sink, request.url);
     } else {
         CanonicalizeOptions canonical;
@@ -218,6 +226,65 @@ const EVP_MD* sha1()
     return md;
 }
 
+Fingerprint compute_fingerprint(const Request& request, const FingerprintOptions& options)
+{
+    static thread_local const std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(),
+                                                                                         &EVP_MD_CTX_free);
+    if (ctx == nullptr || EVP_DigestInit_ex(ctx.get(), sha1(), nullptr) != 1) {
+        throw std::runtime_error("SHA1 digest initialisation failed");
+    }
+    DigestSink sink(ctx.get());
+    write_fingerprint_json(sink, request, options);
+    sink.flush();
+    Fingerprint fingerprint{};
+    unsigned int size = 0;
+    if (EVP_DigestFinal_ex(ctx.get(), fingerprint.data(), &size) != 1 || size != fingerprint.size()) {
+        throw std::runtime_error("SHA1 digest failed");
+    }
+    return fingerprint;
+}
+
+// A crawl fingerprints the same links again and again (a site's navigation
+// is on every page; most links a page yields are duplicates), and
+// canonicalising and hashing one costs ~7.6k instructions. A fingerprint
+// depends only on the request's method, URL, body and chosen headers, so
+// for the common request without a body or chosen headers the last result
+// per URL is kept: per thread (no lock), direct-mapped (a new URL replaces
+// whatever shared its slot), bounded.
+class FingerprintCache {
+public:
+    static bool applies(const Request& request, const FingerprintOptions& options) noexcept
+    {
+        return request.body.empty() && options.include_headers.empty();
+    }
+
+    Fingerprint get(const Request& request, const FingerprintOptions& options)
+    {
+        const bool verbatim = verbatim_url(request);
+        const unsigned char flags = (options.keep_fragments ? 1 : 0) | (verbatim ? 2 : 0);
+        auto& slot = slots_[std::hash<std::string_view>{}(request.url) % slots_.size()];
+        if (slot.used && slot.flags == flags && slot.url == request.url && slot.method == request.method) {
+            return slot.fingerprint;
+        }
+        slot.fingerprint = compute_fingerprint(request, options);
+        slot.url = request.url;
+        slot.method = request.method;
+        slot.flags = flags;
+        slot.used = true;
+        return slot.fingerprint;
+    }
+
+private:
+    struct Slot {
+        std::string url;
+        std::string method;
+        Fingerprint fingerprint{};
+        unsigned char flags = 0;
+        bool used = false;
+    };
+    std::vector<Slot> slots_ = std::vector<Slot>(4096);
+};
+
 } // namespace
 
 namespace detail {
@@ -234,20 +301,11 @@ std::string fingerprint_json(const Request& request, const FingerprintOptions& o
 
 Fingerprint request_fingerprint(const Request& request, const FingerprintOptions& options)
 {
-    static thread_local const std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(),
-                                                                                         &EVP_MD_CTX_free);
-    if (ctx == nullptr || EVP_DigestInit_ex(ctx.get(), sha1(), nullptr) != 1) {
-        throw std::runtime_error("SHA1 digest initialisation failed");
+    if (!FingerprintCache::applies(request, options)) {
+        return compute_fingerprint(request, options);
     }
-    DigestSink sink(ctx.get());
-    write_fingerprint_json(sink, request, options);
-    sink.flush();
-    Fingerprint fingerprint{};
-    unsigned int size = 0;
-    if (EVP_DigestFinal_ex(ctx.get(), fingerprint.data(), &size) != 1 || size != fingerprint.size()) {
-        throw std::runtime_error("SHA1 digest failed");
-    }
-    return fingerprint;
+    static thread_local FingerprintCache cache;
+    return cache.get(request, options);
 }
 
 std::string to_hex(const Fingerprint& fingerprint)

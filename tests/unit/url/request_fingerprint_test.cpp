@@ -8,6 +8,11 @@
 #include <trawl/fingerprint.hpp>
 
 #include <gtest/gtest.h>
+#include <openssl/sha.h>
+
+#include <string>
+#include <utility>
+#include <vector>
 
 namespace trawl::test {
 namespace {
@@ -129,6 +134,66 @@ TEST(RequestFingerprint, MethodCaseDoesNotMatter)
 {
     // Scrapy's Request upper-cases the method before anything sees it.
     EXPECT_EQ(request_fingerprint(Request("http://x/", "get")), request_fingerprint(Request("http://x/", "GET")));
+}
+
+// request_fingerprint remembers recent fingerprints per URL: every answer,
+// hit or miss, must be what hashing the request's document gives.
+TEST(RequestFingerprint, RepeatedRequestsGetWhatAFreshDigestGives)
+{
+    auto fresh = [](const Request& request, const FingerprintOptions& options) {
+        const auto document = detail::fingerprint_json(request, options);
+        Fingerprint fingerprint{};
+        SHA1(reinterpret_cast<const unsigned char*>(document.data()), document.size(), fingerprint.data());
+        return fingerprint;
+    };
+    FingerprintOptions keep_fragments;
+    keep_fragments.keep_fragments = true;
+    FingerprintOptions with_header;
+    with_header.include_headers = {"Accept"};
+    // More URLs than the cache has slots, each in the variants a cached
+    // answer must tell apart: method, verbatim_url, keep_fragments, a body,
+    // a chosen header.
+    std::vector<std::pair<Request, FingerprintOptions>> requests;
+    for (int i = 0; i < 5000; ++i) {
+        const std::string url = "http://example.com/d" + std::to_string(i % 7) + "/../p" + std::to_string(i) +
+                                ".html?b=2&a=1#s" + std::to_string(i % 3);
+        requests.emplace_back(Request{url}, FingerprintOptions{});
+        requests.emplace_back(Request{url, "POST"}, FingerprintOptions{});
+        Request verbatim{url};
+        verbatim.meta["verbatim_url"] = true;
+        requests.emplace_back(verbatim, FingerprintOptions{});
+        requests.emplace_back(Request{url}, keep_fragments);
+        Request with_body{url, "POST"};
+        with_body.body = "n=" + std::to_string(i);
+        requests.emplace_back(with_body, FingerprintOptions{});
+        Request accept{url};
+        accept.headers.add("Accept", "text/html");
+        requests.emplace_back(accept, with_header);
+    }
+    // Forwards (misses, then slots taken over), backwards, then each twice
+    // in a row (hits).
+    std::size_t checked = 0;
+    auto check = [&](std::size_t i) {
+        const auto& [request, options] = requests[i];
+        ASSERT_EQ(to_hex(request_fingerprint(request, options)), to_hex(fresh(request, options)))
+            << "request " << i << ": " << request.method << " " << request.url;
+        ++checked;
+    };
+    for (std::size_t i = 0; i < requests.size(); ++i) {
+        ASSERT_NO_FATAL_FAILURE(check(i));
+    }
+    for (std::size_t i = requests.size(); i-- > 0;) {
+        ASSERT_NO_FATAL_FAILURE(check(i));
+    }
+    for (std::size_t i = 0; i < requests.size(); ++i) {
+        ASSERT_NO_FATAL_FAILURE(check(i));
+        ASSERT_NO_FATAL_FAILURE(check(i));
+    }
+    EXPECT_EQ(checked, 4 * requests.size());
+    // The variants do differ, so a cache that confused them would be caught.
+    EXPECT_NE(fresh(requests[0].first, {}), fresh(requests[1].first, {}));
+    EXPECT_NE(fresh(requests[0].first, {}), fresh(requests[2].first, {}));
+    EXPECT_NE(fresh(requests[0].first, {}), fresh(requests[3].first, keep_fragments));
 }
 
 } // namespace
