@@ -6,6 +6,7 @@
 
 #include <trawl/error.hpp>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 
@@ -46,6 +47,18 @@ TEST_F(Tls, TrustedCertificateByAddressAndByName)
     auto by_name = fetch("https://localhost:" + std::to_string(server_.port()) + "/bytes/3");
     ASSERT_TRUE(by_name) << by_name.error().what();
     EXPECT_EQ(by_name->body(), "xxx");
+}
+
+// The system store is OpenSSL's default paths, which SSL_CERT_FILE
+// overrides: a server whose certificate is there is trusted without
+// DOWNLOAD_TLS_CA_FILE.
+TEST_F(Tls, TheSystemStoreIsTrusted)
+{
+    ::setenv("SSL_CERT_FILE", ca_file_.c_str(), 1);
+    auto result = fetch(server_.url("/bytes/10"));
+    ::unsetenv("SSL_CERT_FILE");
+    ASSERT_TRUE(result) << result.error().what();
+    EXPECT_EQ(result->body(), std::string(10, 'x'));
 }
 
 TEST_F(Tls, HostNameMustMatchTheCertificate)

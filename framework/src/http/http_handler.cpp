@@ -30,9 +30,24 @@ HttpDownloadHandler::HttpDownloadHandler(net::any_io_executor executor, std::sha
       resolver_(std::move(resolver)),
       pool_(std::move(pool)),
       options_(std::move(options)),
-      tls_context_(make_client_tls_context(options_.tls)),
       stats_(std::move(stats))
 {
+    // Loading the system CA bundle takes ~25 ms of CPU, which a process that
+    // never opens an https connection (an http crawl, a test) need not pay:
+    // the context is made at the first one (tls_context()). A
+    // DOWNLOAD_TLS_CA_FILE is loaded now, so that a bad one stops the crawl
+    // before it starts.
+    if (!options_.tls.ca_file.empty()) {
+        tls_context_ = make_client_tls_context(options_.tls);
+    }
+}
+
+net::ssl::context& HttpDownloadHandler::tls_context()
+{
+    if (!tls_context_) {
+        tls_context_ = make_client_tls_context(options_.tls);
+    }
+    return *tls_context_;
 }
 
 void HttpDownloadHandler::close() { pool_->close(); }
@@ -125,7 +140,7 @@ HttpDownloadHandler::open_connection(const UrlParts& url, std::string key, const
     //    hosts need it to pick the certificate; not sent for IP literals, as
     //    RFC 6066 forbids), then the handshake with the host name checked
     //    against the certificate when verifying.
-    connection->tls = std::make_unique<Connection::TlsStream>(std::move(*tcp), *tls_context_);
+    connection->tls = std::make_unique<Connection::TlsStream>(std::move(*tcp), tls_context());
     auto& tls = *connection->tls;
     if (!is_ip_literal(url.host) && !SSL_set_tlsext_host_name(tls.native_handle(), url.host.c_str())) {
         co_return DownloadError{errc::tls_handshake, fmt::format("TLS handshake with {}: cannot set SNI", where),

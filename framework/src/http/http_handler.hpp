@@ -46,6 +46,9 @@ private:
                                                    const DownloadLimits& limits, Clock::time_point deadline,
                                                    const std::optional<ProxyInfo>& proxy);
 
+    /// The client TLS context, made at the first https connection.
+    boost::asio::ssl::context& tls_context();
+
     boost::asio::any_io_executor executor_;
     std::shared_ptr<Resolver> resolver_;
     std::shared_ptr<ConnectionPool> pool_;
