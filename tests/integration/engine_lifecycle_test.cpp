@@ -163,6 +163,42 @@ TEST(EngineLifecycle, KeepOpenWaitsForWorkScheduledFromAnotherThread)
     EXPECT_LT(std::chrono::steady_clock::now() - start, 3s);
 }
 
+// schedule() and close_spider() are safe from any thread, also while the
+// crawl is ending: a call either reaches the engine, is ignored (closing,
+// ended) or, once crawl() has returned, throws that no crawl is running.
+// A thread that keeps calling must not keep the crawl from ending. (Under
+// ASan, a call reaching a destroyed engine would be reported.)
+TEST(EngineLifecycle, CallsFromAnotherThreadMayRaceTheEndOfTheCrawl)
+{
+    TestServer server;
+    const auto url = server.url("/bytes/3");
+    constexpr int call_limit = 300000;  // the crawl ends long before
+    for (int round = 0; round < 20; ++round) {
+        Crawler crawler{std::make_unique<FedSpider>(std::vector<std::string>{url}), quiet()};
+        std::atomic<bool> crawling{true};
+        int calls = 0;
+        std::thread caller([&] {
+            // Until well after crawl() has returned.
+            for (int after = 0; after < 200 && calls < call_limit; after += crawling ? 0 : 1) {
+                try {
+                    crawler.schedule(Request{url + "?n=" + std::to_string(calls)});
+                    if (++calls % 50 == 0) {
+                        crawler.close_spider("enough");
+                    }
+                } catch (const std::logic_error&) {
+                    ++calls;  // no crawl running: before it starts or after it ended
+                }
+            }
+        });
+        const auto reason = crawler.crawl();
+        crawling = false;
+        caller.join();
+        EXPECT_TRUE(reason == "enough" || reason == "finished") << reason;
+        ASSERT_LT(calls, call_limit) << "the crawl ended only when the other thread stopped calling";
+        EXPECT_THROW(crawler.schedule(Request{url}), std::logic_error);
+    }
+}
+
 TEST(EngineLifecycle, ScheduleWithoutARunningCrawlIsAProgrammerError)
 {
     Crawler crawler{std::make_unique<FedSpider>(), quiet()};

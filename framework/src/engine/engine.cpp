@@ -14,6 +14,8 @@
 #include <fmt/format.h>
 
 #include <csignal>
+#include <memory>
+#include <mutex>
 #include <thread>
 
 namespace trawl {
@@ -119,11 +121,27 @@ std::string Crawler::crawl()
 
 std::string Engine::run()
 {
-    crawler_.set_close_handler([this](std::string reason, bool at_once) {
+    // The Crawler's close and schedule handlers may be called from any
+    // thread, up to the moment they are unset after the loop ends. Off the
+    // loop they post to it, under `gate`'s lock and only while it is open
+    // (until the main loop has finished): a call racing the end of the
+    // crawl cannot touch the engine after run() has returned. (On the loop
+    // thread the engine is alive by definition.)
+    struct Gate {
+        std::mutex mutex;
+        bool open = true;
+    };
+    auto gate = std::make_shared<Gate>();
+    crawler_.set_close_handler([this, gate](std::string reason, bool at_once) {
+        std::unique_lock lock{gate->mutex};
+        if (!gate->open) {
+            return;
+        }
         // On the loop (CloseSpider's signal handlers), a graceful close takes
         // effect at once, so no download starts after the limit was reached;
         // the cancelling one is posted, off the stack of the task asking.
         if (!at_once && loop_.get_executor().running_in_this_thread()) {
+            lock.unlock();
             request_close(std::move(reason), false);
             return;
         }
@@ -135,8 +153,14 @@ std::string Engine::run()
         return fetch_for_callback(std::move(request), GlobalCap::ignore);
     };
     crawler_.slots_ = &slots_;
-    crawler_.set_schedule_handler([this](Request request) {
+    crawler_.set_schedule_handler([this, gate](Request request) {
+        std::unique_lock lock{gate->mutex};
+        if (!gate->open) {
+            logger.debug("Not scheduling <{} {}>: the crawl has ended", request.method, request.url);
+            return;
+        }
         if (loop_.get_executor().running_in_this_thread()) {
+            lock.unlock();
             schedule_from_extension(std::move(request));
         } else {
             net::post(loop_, [this, request = std::move(request)]() mutable {
@@ -168,6 +192,11 @@ std::string Engine::run()
         failure = e;
         boost::system::error_code ignored;
         signals.cancel(ignored);
+        // The crawl is over: from here on, calls from other threads post
+        // nothing, or one that keeps calling would keep the loop from ever
+        // running out of work (and returning).
+        std::lock_guard lock{gate->mutex};
+        gate->open = false;
     });
     loop_.run();
     crawler_.set_close_handler(nullptr);
