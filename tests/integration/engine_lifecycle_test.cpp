@@ -360,7 +360,9 @@ TEST(EngineLifecycle, SigintStopsSchedulingAndFinishesWhatIsInFlight)
     for (int i = 0; i < 50; ++i) {
         urls.push_back(server.url("/bytes/" + std::to_string(100 + i)));
     }
-    Crawler crawler{std::make_unique<FedSpider>(urls), quiet({{"CONCURRENT_REQUESTS", 4}})};
+    // First in, first out: the first four are the ones in flight.
+    Crawler crawler{std::make_unique<FedSpider>(urls),
+                    quiet({{"CONCURRENT_REQUESTS", 4}, {"SCHEDULER_MEMORY_QUEUE", "fifo"}})};
     int slow_pages = 0;
     crawler.signals().connect<ResponseReceived>([&](const ResponseReceived& received) {
         slow_pages += received.response.url().find("/delay/") != std::string::npos;

@@ -2,14 +2,17 @@
 
 #include <trawl/crawler.hpp>
 #include <trawl/slots.hpp>
+#include "core/ascii.hpp"
+
+#include <fmt/format.h>
 
 #include <limits>
 #include <stdexcept>
 
 namespace trawl::detail {
 
-MemoryScheduler::MemoryScheduler(std::unique_ptr<DupeFilter> dupefilter, Stats& stats)
-    : dupefilter_(std::move(dupefilter)), stats_(stats)
+MemoryScheduler::MemoryScheduler(std::unique_ptr<DupeFilter> dupefilter, Stats& stats, Order order)
+    : dupefilter_(std::move(dupefilter)), stats_(stats), order_(order)
 {
     if (!dupefilter_) {
         throw std::invalid_argument("MemoryScheduler needs a dupefilter");
@@ -18,7 +21,22 @@ MemoryScheduler::MemoryScheduler(std::unique_ptr<DupeFilter> dupefilter, Stats& 
 
 std::unique_ptr<MemoryScheduler> MemoryScheduler::from_crawler(Crawler& crawler)
 {
-    return std::make_unique<MemoryScheduler>(crawler.components().build_dupefilter(crawler), crawler.stats());
+    const auto order = order_from(crawler.settings());
+    return std::make_unique<MemoryScheduler>(crawler.components().build_dupefilter(crawler), crawler.stats(), order);
+}
+
+MemoryScheduler::Order MemoryScheduler::order_from(const Settings& settings)
+{
+    const auto name = ascii_lower(settings.get_string("SCHEDULER_MEMORY_QUEUE", "lifo"));
+    if (name == "lifo" || name == "scrapy.squeues.lifomemoryqueue") {
+        return Order::lifo;
+    }
+    if (name == "fifo" || name == "scrapy.squeues.fifomemoryqueue") {
+        return Order::fifo;
+    }
+    throw SettingsError{fmt::format("SCHEDULER_MEMORY_QUEUE ({}): \"{}\" is not a queue order: lifo or fifo",
+                                    settings.source("SCHEDULER_MEMORY_QUEUE"),
+                                    settings.get_string("SCHEDULER_MEMORY_QUEUE"))};
 }
 
 // The dupefilter is asked even for dont_filter requests, so that their
@@ -82,9 +100,16 @@ std::optional<Request> MemoryScheduler::next_request(const SlotView& slots)
     Entry& entry = **chosen;
     auto& by_priority = entry.second.by_priority;
     const auto top = by_priority.begin();
-    std::optional<Request> request{std::move(top->second.front())};
-    top->second.pop_front();
-    if (top->second.empty()) {
+    auto& queue = top->second;
+    std::optional<Request> request;
+    if (order_ == Order::lifo) {
+        request.emplace(std::move(queue.back()));
+        queue.pop_back();
+    } else {
+        request.emplace(std::move(queue.front()));
+        queue.pop_front();
+    }
+    if (queue.empty()) {
         by_priority.erase(top);
     }
     --pending_;

@@ -31,18 +31,31 @@
 
 namespace trawl {
 class Crawler;
+class Settings;
 }
 
 namespace trawl::detail {
 
 class MemoryScheduler final : public Scheduler {
 public:
+    /// Which of a slot's requests of one priority leaves first
+    /// (SCHEDULER_MEMORY_QUEUE). Scrapy's default, the last in, goes depth
+    /// first and keeps the queue short; the first in, with DEPTH_PRIORITY 1,
+    /// crawls breadth first.
+    enum class Order { lifo, fifo };
+
     /// Throws std::invalid_argument without a dupefilter. `stats` must
     /// outlive the scheduler.
-    MemoryScheduler(std::unique_ptr<DupeFilter> dupefilter, Stats& stats);
+    MemoryScheduler(std::unique_ptr<DupeFilter> dupefilter, Stats& stats, Order order);
 
-    /// The dupefilter comes from DUPEFILTER_CLASS.
+    /// The dupefilter comes from DUPEFILTER_CLASS, the order from
+    /// SCHEDULER_MEMORY_QUEUE.
     static std::unique_ptr<MemoryScheduler> from_crawler(Crawler& crawler);
+
+    /// SCHEDULER_MEMORY_QUEUE: "lifo" or "fifo", any case, or Scrapy's
+    /// scrapy.squeues.LifoMemoryQueue / FifoMemoryQueue. Throws
+    /// SettingsError for anything else.
+    static Order order_from(const Settings& settings);
 
     // Scheduler
     boost::asio::awaitable<bool> enqueue_request(Request request, const Fingerprint& fingerprint) override;
@@ -68,8 +81,8 @@ private:
     using Entry = std::pair<const std::string, SlotQueue>;
     using Rotation = std::list<Entry*>;
     struct SlotQueue {
-        /// Highest priority first; a deque per priority keeps FIFO order at
-        /// no cost per request beyond its place in the deque.
+        /// Highest priority first; a deque per priority gives either order
+        /// at no cost per request beyond its place in the deque.
         std::map<int, std::deque<Request>, std::greater<>> by_priority;
         Rotation::iterator turn;
     };
@@ -83,6 +96,7 @@ private:
 
     std::unique_ptr<DupeFilter> dupefilter_;
     Stats& stats_;
+    Order order_;
     // Nodes of an unordered_map stay put on rehash, so the rotation may
     // point at them. A slot's entry goes when its last request leaves.
     std::unordered_map<std::string, SlotQueue, KeyHash, std::equal_to<>> queues_;

@@ -7,7 +7,10 @@
 
 #include <boost/asio/io_context.hpp>
 
+#include <trawl/settings.hpp>
+
 #include <map>
+#include <utility>
 #include <set>
 #include <string>
 #include <vector>
@@ -58,7 +61,7 @@ protected:
 
     boost::asio::io_context io;
     trawl::Stats stats;
-    MemoryScheduler scheduler{std::make_unique<MemoryDupeFilter>(), stats};
+    MemoryScheduler scheduler{std::make_unique<MemoryDupeFilter>(), stats, MemoryScheduler::Order::fifo};
     FakeSlots slots;
 };
 
@@ -77,6 +80,45 @@ TEST_F(MemorySchedulerTest, HigherPriorityFirstFifoWithin)
     EXPECT_EQ(next_url(), "(none)");
     EXPECT_FALSE(scheduler.has_pending_requests());
     EXPECT_EQ(scheduler.slot_count(), 0u);
+}
+
+TEST_F(MemorySchedulerTest, HigherPriorityFirstLifoWithin)
+{
+    MemoryScheduler lifo{std::make_unique<MemoryDupeFilter>(), stats, MemoryScheduler::Order::lifo};
+    for (const auto& [url, priority] : std::vector<std::pair<std::string, int>>{
+             {"http://a/0", 0}, {"http://a/5a", 5}, {"http://a/5b", 5}, {"http://a/10", 10}, {"http://a/5c", 5}}) {
+        const auto r = request(url, priority);
+        EXPECT_TRUE(trawl::testing::run_coro(io, lifo.enqueue_request(r, trawl::request_fingerprint(r))));
+    }
+    for (const char* expected : {"http://a/10", "http://a/5c", "http://a/5b", "http://a/5a", "http://a/0"}) {
+        auto r = lifo.next_request(slots);
+        ASSERT_TRUE(r);
+        EXPECT_EQ(r->url, expected);
+    }
+    EXPECT_FALSE(lifo.next_request(slots));
+}
+
+TEST(MemoryScheduler, OrderComesFromSchedulerMemoryQueue)
+{
+    using Order = MemoryScheduler::Order;
+    trawl::Settings settings;
+    EXPECT_EQ(MemoryScheduler::order_from(settings), Order::lifo);  // Scrapy's default
+    for (const auto& [value, order] : std::vector<std::pair<std::string, Order>>{
+             {"fifo", Order::fifo},
+             {"LIFO", Order::lifo},
+             {"scrapy.squeues.FifoMemoryQueue", Order::fifo},
+             {"scrapy.squeues.LifoMemoryQueue", Order::lifo}}) {
+        settings.set("SCHEDULER_MEMORY_QUEUE", boost::json::string(value));
+        EXPECT_EQ(MemoryScheduler::order_from(settings), order) << value;
+    }
+    settings.set("SCHEDULER_MEMORY_QUEUE", "random");
+    try {
+        MemoryScheduler::order_from(settings);
+        FAIL() << "no error for an unknown order";
+    } catch (const trawl::SettingsError& e) {
+        EXPECT_NE(std::string(e.what()).find("SCHEDULER_MEMORY_QUEUE"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("\"random\""), std::string::npos) << e.what();
+    }
 }
 
 TEST_F(MemorySchedulerTest, LeastBusyReadySlotFirst)
@@ -238,7 +280,7 @@ TEST_F(MemorySchedulerTest, HundredThousandRequests)
 TEST(MemoryScheduler, NeedsADupeFilter)
 {
     trawl::Stats stats;
-    EXPECT_THROW(MemoryScheduler(nullptr, stats), std::invalid_argument);
+    EXPECT_THROW(MemoryScheduler(nullptr, stats, MemoryScheduler::Order::lifo), std::invalid_argument);
 }
 
 } // namespace
