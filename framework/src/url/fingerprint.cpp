@@ -262,12 +262,18 @@ public:
     {
         const bool verbatim = verbatim_url(request);
         const unsigned char flags = (options.keep_fragments ? 1 : 0) | (verbatim ? 2 : 0);
-        auto& slot = slots_[std::hash<std::string_view>{}(request.url) % slots_.size()];
-        if (slot.used && slot.flags == flags && slot.url == request.url && slot.method == request.method) {
+        // Canonicalising drops the fragment: "p1.html#top" and "p1.html"
+        // share an entry.
+        std::string_view url = request.url;
+        if (flags == 0) {
+            url = url.substr(0, url.find('#'));
+        }
+        auto& slot = slots_[std::hash<std::string_view>{}(url) % slots_.size()];
+        if (slot.used && slot.flags == flags && slot.url == url && slot.method == request.method) {
             return slot.fingerprint;
         }
         slot.fingerprint = compute_fingerprint(request, options);
-        slot.url = request.url;
+        slot.url = url;
         slot.method = request.method;
         slot.flags = flags;
         slot.used = true;
@@ -282,7 +288,7 @@ private:
         unsigned char flags = 0;
         bool used = false;
     };
-    std::vector<Slot> slots_ = std::vector<Slot>(4096);
+    std::vector<Slot> slots_ = std::vector<Slot>(8192);  // ~1 MB
 };
 
 } // namespace

@@ -151,13 +151,16 @@ TEST(RequestFingerprint, RepeatedRequestsGetWhatAFreshDigestGives)
     FingerprintOptions with_header;
     with_header.include_headers = {"Accept"};
     // More URLs than the cache has slots, each in the variants a cached
-    // answer must tell apart: method, verbatim_url, keep_fragments, a body,
-    // a chosen header.
+    // answer must tell apart: method, verbatim_url, keep_fragments (with
+    // another fragment too), a body, a chosen header.
     std::vector<std::pair<Request, FingerprintOptions>> requests;
     for (int i = 0; i < 5000; ++i) {
-        const std::string url = "http://example.com/d" + std::to_string(i % 7) + "/../p" + std::to_string(i) +
-                                ".html?b=2&a=1#s" + std::to_string(i % 3);
+        const std::string base =
+            "http://example.com/d" + std::to_string(i % 7) + "/../p" + std::to_string(i) + ".html?b=2&a=1";
+        const std::string url = base + "#s" + std::to_string(i % 3);
         requests.emplace_back(Request{url}, FingerprintOptions{});
+        requests.emplace_back(Request{base + "#other"}, FingerprintOptions{});
+        requests.emplace_back(Request{base + "#other"}, keep_fragments);
         requests.emplace_back(Request{url, "POST"}, FingerprintOptions{});
         Request verbatim{url};
         verbatim.meta["verbatim_url"] = true;
@@ -191,9 +194,11 @@ TEST(RequestFingerprint, RepeatedRequestsGetWhatAFreshDigestGives)
     }
     EXPECT_EQ(checked, 4 * requests.size());
     // The variants do differ, so a cache that confused them would be caught.
-    EXPECT_NE(fresh(requests[0].first, {}), fresh(requests[1].first, {}));
-    EXPECT_NE(fresh(requests[0].first, {}), fresh(requests[2].first, {}));
-    EXPECT_NE(fresh(requests[0].first, {}), fresh(requests[3].first, keep_fragments));
+    EXPECT_EQ(fresh(requests[0].first, {}), fresh(requests[1].first, {}));  // the fragment is dropped
+    EXPECT_NE(fresh(requests[0].first, {}), fresh(requests[3].first, {}));
+    EXPECT_NE(fresh(requests[0].first, {}), fresh(requests[4].first, {}));
+    EXPECT_NE(fresh(requests[0].first, {}), fresh(requests[5].first, keep_fragments));
+    EXPECT_NE(fresh(requests[2].first, keep_fragments), fresh(requests[5].first, keep_fragments));
 }
 
 } // namespace
