@@ -17,8 +17,9 @@
 //   new    = clamp(new, DOWNLOAD_DELAY, AUTOTHROTTLE_MAX_DELAY)
 //   a response whose status is not 200 may only raise the delay (error
 //   pages are small and fast, and would otherwise speed up a failing site).
-// The latency is meta["download_latency"] (set by the engine; Scrapy stops
-// its clock at the response head, trawl's includes the body). When the
+// The latency is meta["download_latency"] (set by the engine: up to the
+// response head over HTTP, as in Scrapy, so a big body does not slow the
+// crawl down). When the
 // crawl opens, new slots start at max(DOWNLOAD_DELAY,
 // AUTOTHROTTLE_START_DELAY) (Scrapy sets spider.download_delay). A
 // Crawl-delay floor (robots.txt) stays a floor under whatever this sets.

@@ -53,6 +53,7 @@ struct Event {
     int status = 0;               ///< 0 for a departure
     double slot_delay = 0;        ///< seconds, at a departure
     std::size_t concurrency = 0;  ///< the slot's limit, at a departure
+    double latency = -1;          ///< meta["download_latency"], at an answer
 };
 
 // Last before the downloader and first after it (priority 999): when each
@@ -77,6 +78,9 @@ public:
     boost::asio::awaitable<ResponseAction> process_response(const Request& request, Response response) override
     {
         Event event{request.url, SteadyClock::now(), response.status()};
+        if (const auto* latency = request.meta.if_contains("download_latency"); latency && latency->is_number()) {
+            event.latency = latency->to_number<double>();
+        }
         events_.with([&](std::vector<Event>& events) { events.push_back(event); });
         co_return response;
     }
@@ -216,6 +220,27 @@ TEST(Throttle, AutoThrottleDelayFollowsTheLatency)
             EXPECT_GE(seconds_between(left[i - 1].at, left[i].at), 0.29) << i;
         }
     }
+}
+
+// meta["download_latency"], which AutoThrottle follows, stops at the
+// response head as in Scrapy: a slow or big body does not count.
+TEST(Throttle, DownloadLatencyStopsAtTheResponseHead)
+{
+    TestServer server;
+    // The head at once, then 4 chunks 150 ms apart.
+    Crawler crawler{std::make_unique<ListSpider>(std::vector<std::string>{server.url("/slow?chunks=4&interval=150")}),
+                    base_settings({})};
+    Guarded<std::vector<Event>> timeline;
+    add_timeline(crawler, timeline);
+    ASSERT_EQ(crawl_within(crawler, std::chrono::seconds{30}), "finished");
+    const auto events = timeline.with([](std::vector<Event>& e) { return e; });
+    ASSERT_EQ(events.size(), 2U);
+    const Event& left = events[0];
+    const Event& answer = events[1];
+    ASSERT_EQ(answer.status, 200);
+    EXPECT_GE(seconds_between(left.at, answer.at), 0.45);  // the whole body
+    EXPECT_GE(answer.latency, 0.0);
+    EXPECT_LT(answer.latency, 0.3);
 }
 
 TEST(Throttle, DelayFloorsHoldUnderAutoThrottle)

@@ -7,8 +7,10 @@
 #include <trawl/request.hpp>
 
 #include <atomic>
+#include <chrono>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -55,6 +57,11 @@ public:
         std::string ip_address;
         /// Markers such as "decompressed" or "warnsize" (Scrapy's flags).
         std::vector<std::string> flags;
+        /// For a response downloaded over HTTP: from the start of the
+        /// download (connecting included) to the arrival of its head, the
+        /// body not included: what becomes meta["download_latency"], as in
+        /// Scrapy. Empty for any other (file:, data:, made by a component).
+        std::optional<std::chrono::nanoseconds> head_latency;
     };
 
     /// An empty response (no URL, status 0); exists so Response can be a
@@ -70,6 +77,7 @@ public:
     const std::string& protocol() const noexcept { return data_->protocol; }
     const std::string& ip_address() const noexcept { return data_->ip_address; }
     const std::vector<std::string>& flags() const noexcept { return data_->flags; }
+    std::optional<std::chrono::nanoseconds> head_latency() const noexcept { return data_->head_latency; }
     bool has_flag(std::string_view flag) const noexcept;
     /// Whether Scrapy would make this an HtmlResponse (the only kind its
     /// link-following spiders read): a Content-Type of text/html or

@@ -190,12 +190,13 @@ net::awaitable<Engine::DownloadOutcome> Engine::download(Request& request)
 
     if (!response) {
         // Scrapy's meta["download_latency"] (seconds), which AutoThrottle and
-        // adaptive concurrency read in process_response. Scrapy stops the
-        // clock at the response head; here it includes the body.
+        // adaptive concurrency read in process_response: up to the response
+        // head when the handler knows it (HTTP), else the whole fetch.
         const auto started = crawler_.clock().now();
         auto result = co_await downloader_->fetch(request);
-        request.meta["download_latency"] =
-            std::chrono::duration<double>(crawler_.clock().now() - started).count();
+        const auto latency = result && result->head_latency() ? *result->head_latency()
+                                                              : crawler_.clock().now() - started;
+        request.meta["download_latency"] = std::chrono::duration<double>(latency).count();
         if (result) {
             response = std::move(*result);
         } else {

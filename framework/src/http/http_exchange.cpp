@@ -201,6 +201,7 @@ net::awaitable<ExchangeResult> exchange_on(Stream& stream, Connection& connectio
     }
 
     ExchangeOutput out;
+    out.head_received = Clock::now();
     const auto& head = parser.get();
     out.status = static_cast<int>(head.result_int());
     out.protocol = head.version() == 10 ? "HTTP/1.0" : "HTTP/1.1";

@@ -34,6 +34,7 @@ struct ExchangeOutput {
     bool keep_alive = false;
     std::uint64_t wire_bytes = 0;  ///< body bytes as received
     std::vector<std::string> flags;
+    Clock::time_point head_received;  ///< when the status line and headers were in
 };
 
 struct ExchangeFailure {

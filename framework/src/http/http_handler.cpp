@@ -163,7 +163,8 @@ HttpDownloadHandler::open_connection(const UrlParts& url, std::string key, const
 
 net::awaitable<DownloadResult> HttpDownloadHandler::download(Request request, DownloadLimits limits)
 {
-    const auto deadline = Clock::now() + limits.timeout;
+    const auto started = Clock::now();
+    const auto deadline = started + limits.timeout;
     auto url = parse_http_url(request.url);
     if (!url) {
         co_return DownloadError{url.error(), fmt::format("cannot download '{}': {}", request.url, url.error().message()),
@@ -248,6 +249,10 @@ net::awaitable<DownloadResult> HttpDownloadHandler::download(Request request, Do
             lease->keep_alive();
         }
         data.request = std::move(request);
+        // Scrapy's download_latency stops at the response head, the body
+        // not included (AutoThrottle would slow down for big pages): the
+        // engine takes it from here (Response::Data::head_latency).
+        data.head_latency = out.head_received - started;
         co_return Response{std::move(data)};
     }
 }

@@ -102,7 +102,7 @@ net::awaitable<DownloadResult> FileDownloadHandler::download(Request request, Do
     if (result) {
         // The request travels with the response, as for every handler.
         Response::Data data{result->url(), result->status(), result->headers(), std::string(result->body()),
-                            std::move(request), "file", {}, {}};
+                            std::move(request), "file", {}, {}, {}};
         co_return Response{std::move(data)};
     }
     co_return result;
